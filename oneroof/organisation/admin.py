@@ -1,0 +1,172 @@
+"""Configuration of institutions, centres, rooms and staff; every save is audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
+from django.db.models import Model
+from django.forms import ModelForm
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from oneroof.accounts.models import User
+from oneroof.audit import services as audit
+
+from .models import Centre, Institution, Membership, Room
+from .permissions import can_use_admin
+
+# Admins of third-party apps we do not offer: Groups (roles are Memberships), the detailed
+# axes logs and the static/TOTP device tables (devices are reset through the staff page).
+for model in (Group, AccessLog, AccessFailureLog, TOTPDevice, StaticDevice):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+if admin.site.is_registered(AccessAttempt):
+    admin.site.unregister(AccessAttempt)
+
+MASKED_FIELDS = frozenset({"password"})
+
+
+class SysadminOnly:
+    """Model permissions come from the active role, not from Django's permission tables."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(can_use_admin(request.user))
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(can_use_admin(request.user))
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return bool(can_use_admin(request.user))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(can_use_admin(request.user))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Records are deactivated, never deleted: audit events and history point at them.
+        return False
+
+
+class AuditedChanges:
+    """Writes one audit event per saved form or inline row, with the changed fields, inside the
+    admin's own transaction."""
+
+    def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:  # type: ignore[type-arg]
+        before = _form_before(form, change)
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        _record_form_save(request, obj, before, change)
+
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: Any, change: bool  # type: ignore[type-arg]
+    ) -> None:
+        befores = [
+            (row, _form_before(row, bool(row.instance.pk)), bool(row.instance.pk))
+            for row in formset.forms
+            if row.has_changed() and not formset._should_delete_form(row)
+        ]
+        super().save_formset(request, form, formset, change)  # type: ignore[misc]
+        for row, before, existed in befores:
+            _record_form_save(request, row.instance, before, existed)
+
+
+def _form_before(form: ModelForm, change: bool) -> dict[str, Any]:  # type: ignore[type-arg]
+    fields = [name for name in form.changed_data if _is_concrete(form.instance, name)]
+    return {name: _as_ids(form.initial.get(name)) if change else None for name in fields}
+
+
+def _record_form_save(request: HttpRequest, obj: Model, before: dict[str, Any], change: bool) -> None:
+    after = audit.snapshot(obj, before)
+    audit.record(
+        actor=request.user,  # type: ignore[arg-type]
+        action=f"{obj._meta.app_label}.{obj._meta.model_name}_{'updated' if change else 'created'}",
+        target=obj,
+        changes=audit.masked_changes(before, after, masked=MASKED_FIELDS),
+    )
+
+
+class AuditedAdmin(AuditedChanges, SysadminOnly, admin.ModelAdmin):  # type: ignore[type-arg]
+    pass
+
+
+def _is_concrete(obj: Model, name: str) -> bool:
+    try:
+        field = obj._meta.get_field(name)
+    except Exception:  # noqa: BLE001 - a form-only field has no model field
+        return False
+    return bool(field.concrete and not field.many_to_many)
+
+
+def _as_ids(value: Any) -> Any:
+    return value.pk if isinstance(value, Model) else value
+
+
+class RoomInline(SysadminOnly, admin.TabularInline):  # type: ignore[type-arg]
+    model = Room
+    extra = 0
+
+
+@admin.register(Institution)
+class InstitutionAdmin(AuditedAdmin):
+    list_display = ["short_name", "name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name"]
+
+
+@admin.register(Centre)
+class CentreAdmin(AuditedAdmin):
+    list_display = ["name", "address", "target_group", "operator", "is_active"]
+    list_filter = ["target_group", "is_active"]
+    inlines = [RoomInline]
+
+
+@admin.register(Room)
+class RoomAdmin(AuditedAdmin):
+    list_display = ["name", "centre", "kind", "capacity", "is_accessible", "is_active"]
+    list_filter = ["centre", "kind", "is_accessible"]
+
+
+class MembershipInline(SysadminOnly, admin.TabularInline):  # type: ignore[type-arg]
+    model = Membership
+    extra = 0
+    fields = ["centre", "role", "is_active"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(AuditedAdmin):
+    list_display = ["user", "role", "centre", "is_active"]
+    list_filter = ["role", "centre", "is_active"]
+    search_fields = ["user__username", "user__last_name"]
+
+
+@admin.register(User)
+class StaffAdmin(AuditedChanges, SysadminOnly, UserAdmin):  # type: ignore[type-arg]
+    list_display = ["username", "last_name", "first_name", "institution", "is_active"]
+    list_filter = ["institution", "is_active"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Person"), {"fields": ("first_name", "last_name", "email", "institution")}),
+        (_("Status"), {"fields": ("is_active", "is_demo", "last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {"fields": ("username", "first_name", "last_name", "institution", "usable_password",
+                        "password1", "password2")},
+        ),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+    inlines = [MembershipInline]
+
+
+@admin.register(AccessAttempt)
+class LockoutAdmin(SysadminOnly, AccessAttemptAdmin):
+    """Failed sign-ins and lock-outs; deleting a row unlocks the account."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(can_use_admin(request.user))

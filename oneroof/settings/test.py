@@ -1,0 +1,7 @@
+"""pytest. The database comes from DATABASE_URL (SQLite by default, PostgreSQL in CI)."""
+
+from .base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only, tests
+ONEROOF_DEMO_MODE = False
+AXES_ENABLED = True
