@@ -31,7 +31,7 @@ class RequireTwoFactorMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]  # added by OTPMiddleware
+            and not user.is_verified()  # type: ignore[attr-defined]  # set by OTPMiddleware
             and not (settings.ONEROOF_DEMO_MODE and getattr(user, "is_demo", False))
             and not request.path.startswith(settings.STATIC_URL)
             and request.path not in {reverse(name) for name in _ENROLMENT_URL_NAMES}

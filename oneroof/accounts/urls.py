@@ -7,7 +7,5 @@ from . import views
 app_name = "accounts"
 urlpatterns = [
     path("wyloguj/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "wyloguj-wszedzie/", login_required(views.logout_everywhere), name="logout-everywhere"
-    ),
+    path("wyloguj-wszedzie/", login_required(views.logout_everywhere), name="logout-everywhere"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -18,5 +19,5 @@ def get_visible_or_404(visible: QuerySet[M], pk: object) -> M:
     """
     try:
         return visible.get(pk=pk)
-    except (visible.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None

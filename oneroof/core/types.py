@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.http import HttpRequest
 
@@ -29,7 +29,9 @@ class AuditContext:
 class AuditActor(Protocol):
     """What the audit trail needs to know about an actor (implemented by accounts.User)."""
 
-    pk: int | None
     username: str
+
+    @property
+    def pk(self) -> Any: ...
 
     def audit_context(self) -> AuditContext: ...

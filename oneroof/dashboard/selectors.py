@@ -42,10 +42,12 @@ def home_for(user: Any) -> HomePage:
 
 
 def _centre_context(user: Any) -> dict[str, Any]:
+    centre_id = active_centre_id(user)
+    assert centre_id is not None  # noqa: S101 - home_for routes only centre roles here
     centre = (
         Centre.objects.select_related("operator")
         .annotate(room_count=Count("rooms", filter=Q(rooms__is_active=True)))
-        .get(pk=active_centre_id(user))
+        .get(pk=centre_id)
     )
     team = list(
         Membership.objects.active()
@@ -96,4 +98,5 @@ def _sysadmin_context() -> dict[str, Any]:
 
 
 def _locked_out_count() -> int:
-    return AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT).count()
+    limit = settings.AXES_FAILURE_LIMIT
+    return int(AccessAttempt.objects.filter(failures_since_start__gte=limit).count())

@@ -74,7 +74,11 @@ ACCOUNTS = [
     DemoAccount(
         "kierownik.kliniczny",
         "dom-terapii",
-        (("krakowiakow", Role.CLINICAL_LEAD), ("wodna", Role.CLINICAL_LEAD), ("cpd", Role.CLINICAL_LEAD)),
+        (
+            ("krakowiakow", Role.CLINICAL_LEAD),
+            ("wodna", Role.CLINICAL_LEAD),
+            ("cpd", Role.CLINICAL_LEAD),
+        ),
     ),
     DemoAccount("projekt.efs", "mops", (("krakowiakow", Role.EU_OFFICER),)),
     DemoAccount("iod", "mops", ((None, Role.DPO),)),

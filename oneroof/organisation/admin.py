@@ -9,6 +9,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -57,13 +58,19 @@ class AuditedChanges:
     """Writes one audit event per saved form or inline row, with the changed fields, inside the
     admin's own transaction."""
 
-    def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:  # type: ignore[type-arg]
+    def save_model(
+        self, request: HttpRequest, obj: Model, form: ModelForm[Any], change: bool
+    ) -> None:
         before = _form_before(form, change)
         super().save_model(request, obj, form, change)  # type: ignore[misc]
         _record_form_save(request, obj, before, change)
 
     def save_formset(
-        self, request: HttpRequest, form: ModelForm, formset: Any, change: bool  # type: ignore[type-arg]
+        self,
+        request: HttpRequest,
+        form: ModelForm[Any],
+        formset: Any,
+        change: bool,
     ) -> None:
         befores = [
             (row, _form_before(row, bool(row.instance.pk)), bool(row.instance.pk))
@@ -75,12 +82,14 @@ class AuditedChanges:
             _record_form_save(request, row.instance, before, existed)
 
 
-def _form_before(form: ModelForm, change: bool) -> dict[str, Any]:  # type: ignore[type-arg]
+def _form_before(form: ModelForm[Any], change: bool) -> dict[str, Any]:
     fields = [name for name in form.changed_data if _is_concrete(form.instance, name)]
     return {name: _as_ids(form.initial.get(name)) if change else None for name in fields}
 
 
-def _record_form_save(request: HttpRequest, obj: Model, before: dict[str, Any], change: bool) -> None:
+def _record_form_save(
+    request: HttpRequest, obj: Model, before: dict[str, Any], change: bool
+) -> None:
     after = audit.snapshot(obj, before)
     audit.record(
         actor=request.user,  # type: ignore[arg-type]
@@ -97,7 +106,7 @@ class AuditedAdmin(AuditedChanges, SysadminOnly, admin.ModelAdmin):  # type: ign
 def _is_concrete(obj: Model, name: str) -> bool:
     try:
         field = obj._meta.get_field(name)
-    except Exception:  # noqa: BLE001 - a form-only field has no model field
+    except FieldDoesNotExist:  # a form-only field has no model field
         return False
     return bool(field.concrete and not field.many_to_many)
 
@@ -156,8 +165,17 @@ class StaffAdmin(AuditedChanges, SysadminOnly, UserAdmin):  # type: ignore[type-
     add_fieldsets = (
         (
             None,
-            {"fields": ("username", "first_name", "last_name", "institution", "usable_password",
-                        "password1", "password2")},
+            {
+                "fields": (
+                    "username",
+                    "first_name",
+                    "last_name",
+                    "institution",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                )
+            },
         ),
     )
     readonly_fields = ["last_login", "date_joined"]

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import update_wrapper
 from typing import Any
 from urllib.parse import urlencode
@@ -26,7 +25,7 @@ class OneRoofAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         return bool(can_use_admin(request.user))
 
-    def admin_view(self, view: Callable[..., Any], cacheable: bool = False) -> Callable[..., Any]:
+    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
         inner = super().admin_view(view, cacheable)
 
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:

@@ -9,4 +9,3 @@ class OrganisationConfig(AppConfig):
 
     def ready(self) -> None:
         from . import permissions  # noqa: F401  (registers the rules predicates)
-

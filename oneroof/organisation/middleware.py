@@ -24,6 +24,6 @@ class ActiveMembershipMiddleware:
             active = next((m for m in memberships if m.pk == chosen_id), None)
             if active is None and memberships:
                 active = memberships[0]
-            user.active_membership = active  # type: ignore[union-attr]
+            user.active_membership = active
             request.memberships = memberships  # type: ignore[attr-defined]
         return self.get_response(request)

@@ -46,11 +46,13 @@ class Centre(models.Model):
 
     class TargetGroup(models.TextChoices):
         COUPLES = "couples", _("couples and families working on partner relations")
-        FAMILIES_WITH_CHILDREN = "families", _(
-            "families with children under 18 in relational crises"
+        FAMILIES_WITH_CHILDREN = (
+            "families",
+            _("families with children under 18 in relational crises"),
         )
-        CHILD_VICTIMS = "child_victims", _(
-            "children under 18 who experienced violence, and their non-offending caregivers"
+        CHILD_VICTIMS = (
+            "child_victims",
+            _("children under 18 who experienced violence, and their non-offending caregivers"),
         )
 
     code = models.SlugField(_("code"), unique=True)
@@ -62,9 +64,7 @@ class Centre(models.Model):
         on_delete=models.PROTECT,
         related_name="centres",
     )
-    target_group = models.CharField(
-        _("target group"), max_length=20, choices=TargetGroup.choices
-    )
+    target_group = models.CharField(_("target group"), max_length=20, choices=TargetGroup.choices)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import rules
+from rules.permissions import add_perm
+from rules.predicates import predicate
 
 from .models import ORGANISATION_WIDE_ROLES, Centre, Role
 
@@ -32,22 +33,22 @@ def active_centre_id(user: Any) -> int | None:
     return int(membership.centre_id)
 
 
-@rules.predicate
+@predicate
 def can_use_admin(user: Any) -> bool:
     return active_role(user) == Role.SYSADMIN
 
 
-@rules.predicate
+@predicate
 def can_view_centre(user: Any, centre: Centre) -> bool:
     return centre is not None and active_centre_id(user) == centre.pk
 
 
-@rules.predicate
+@predicate
 def can_browse_audit(user: Any) -> bool:
     return active_role(user) in AUDIT_BROWSING_ROLES
 
 
-@rules.predicate
+@predicate
 def can_view_audit_event(user: Any, event: Any) -> bool:
     """DPO: everything; coordinator and clinical lead: their centre's events;
     system administrator: their own actions (access policy, class D11)."""
@@ -61,7 +62,7 @@ def can_view_audit_event(user: Any, event: Any) -> bool:
     return False
 
 
-rules.add_perm("organisation.use_admin", can_use_admin)
-rules.add_perm("organisation.view_centre", can_view_centre)
-rules.add_perm("audit.browse_auditevent", can_browse_audit)
-rules.add_perm("audit.view_auditevent", can_view_audit_event)
+add_perm("organisation.use_admin", can_use_admin)
+add_perm("organisation.view_centre", can_view_centre)
+add_perm("audit.browse_auditevent", can_browse_audit)
+add_perm("audit.view_auditevent", can_view_audit_event)

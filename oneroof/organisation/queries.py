@@ -22,14 +22,18 @@ def centres_visible_to(user: Any) -> QuerySet[Centre]:
 
 def get_centre_for(user: Any, centre_id: object) -> Centre:
     """The centre with its operator, active rooms and active staff, or 404."""
-    visible = centres_visible_to(user).select_related("operator").prefetch_related(
-        Prefetch("rooms", queryset=Room.objects.filter(is_active=True)),
-        Prefetch(
-            "memberships",
-            queryset=Membership.objects.active()
-            .select_related("user__institution")
-            .order_by("role", "user__last_name", "user__first_name"),
-        ),
+    visible = (
+        centres_visible_to(user)
+        .select_related("operator")
+        .prefetch_related(
+            Prefetch("rooms", queryset=Room.objects.filter(is_active=True)),
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.active()
+                .select_related("user__institution")
+                .order_by("role", "user__last_name", "user__first_name"),
+            ),
+        )
     )
     return get_visible_or_404(visible, centre_id)
 

@@ -39,6 +39,8 @@ def test_events_cannot_be_bulk_deleted(three_events: list[AuditEvent]) -> None:
 def _raw(sql: str, params: list[object]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # The attacker here owns the table: flush deferred FK checks, switch the guard off.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_append_only")
         cursor.execute(sql, params)
 

@@ -19,6 +19,8 @@ class Command(BaseCommand):
         roles: dict[str, list[str]] = {}
         for membership in memberships:
             roles.setdefault(membership.user.username, []).append(str(membership))
-        self.stdout.write(self.style.SUCCESS("Demo accounts (password for all: " + DEMO_PASSWORD + ")"))
+        self.stdout.write(
+            self.style.SUCCESS("Demo accounts (password for all: " + DEMO_PASSWORD + ")")
+        )
         for account in accounts:
             self.stdout.write(f"  {account.username:<22} {'; '.join(roles[account.username])}")
