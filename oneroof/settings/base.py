@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "oneroof.audit",
     "oneroof.accounts",
     "oneroof.organisation",
+    "oneroof.families",
+    "oneroof.cases",
+    "oneroof.intake",
     "oneroof.dashboard",
     "oneroof.demo",
 ]
@@ -139,6 +142,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "auth-username"
+AXES_USERNAME_CALLABLE = "oneroof.accounts.lockout.attempted_username"
 
 # Sessions end after 30 minutes without activity and with the browser.
 SESSION_COOKIE_AGE = env.int("ONEROOF_SESSION_IDLE_SECONDS", default=30 * 60)
@@ -157,6 +161,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR.parent / "staticfiles"
+# The project-wide assets (Bootstrap, our CSS) live in oneroof/static, which is not an app.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

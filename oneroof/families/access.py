@@ -1,0 +1,178 @@
+"""Who may see what of a family — person by person. The one place the walls live.
+
+Every view, search, export and later feature asks this module; templates only render what
+it let through. The rules are shared/domain/access.md:
+
+* D1 case index: every case role of a centre that owns the case or accepted its referral.
+* D2 identity (names, dates of birth, relationships): coordinator and clinical lead of such a
+  centre; the case manager and the case team; the intake worker who registered the family,
+  until a case manager is assigned.
+* D3 contact & location: the same people, but a therapist only for the persons they work
+  with, and never across a wall.
+* D4 safety facts: coordinator, clinical lead, case manager in full; a therapist sees that
+  restrictions apply and the safe-contact rules of the persons they work with; an intake
+  worker records flags and reads their own entries.
+
+The wall: if A is marked do-not-disclose-to B, staff whose person-links in the family
+include B but not A see A's name and place in the family, and nothing of A's D3.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from oneroof.cases.models import Case, CaseTeamMember
+from oneroof.organisation.models import Role
+from oneroof.organisation.permissions import active_centre_id, active_role
+
+from .models import DisclosureBlock, Family, FamilyMember, Person
+
+CASE_ROLES = frozenset(
+    {Role.INTAKE, Role.CASE_MANAGER, Role.THERAPIST, Role.COORDINATOR, Role.CLINICAL_LEAD}
+)
+CENTRE_WIDE_ROLES = frozenset({Role.COORDINATOR, Role.CLINICAL_LEAD})
+
+
+class SafetyAccess(enum.IntEnum):
+    NONE = 0
+    OWN_ENTRIES = 1  # intake: the flags they recorded themselves
+    RESTRICTIONS = 2  # therapist: "restrictions apply" + safe-contact rules binding them
+    FULL = 3
+
+
+@dataclass(frozen=True)
+class FamilyAccess:
+    """What one user may see of one family."""
+
+    family_id: int
+    identity: bool = False
+    contact_person_ids: frozenset[int] = frozenset()
+    linked_person_ids: frozenset[int] = frozenset()
+    walled_person_ids: frozenset[int] = frozenset()
+    safety: SafetyAccess = SafetyAccess.NONE
+    reasons: tuple[str, ...] = field(default=())
+
+    def sees_contact_of(self, person_id: int) -> bool:
+        return person_id in self.contact_person_ids
+
+    def is_linked_to(self, person_id: int) -> bool:
+        return person_id in self.linked_person_ids
+
+
+def _centre_cases(centre_id: int) -> Q:
+    return Q(cases__centre_id=centre_id) | Q(cases__shared_with__id=centre_id)
+
+
+def cases_visible_to(user: Any) -> QuerySet[Case]:
+    """D1: the case index of the user's active centre (owned or accepted referrals)."""
+    centre_id = active_centre_id(user)
+    role = active_role(user)
+    if centre_id is None or role not in CASE_ROLES:
+        return Case.objects.none()
+    scope = Q(centre_id=centre_id) | Q(shared_with__id=centre_id)
+    if role == Role.INTAKE:
+        scope |= Q(case_manager__isnull=True, referrals__registered_by=user)
+    return Case.objects.filter(scope).distinct()
+
+
+def families_visible_to(user: Any) -> QuerySet[Family]:
+    """D2: the families whose members' identities the user may see."""
+    role = active_role(user)
+    centre_id = active_centre_id(user)
+    if centre_id is None or role not in CASE_ROLES:
+        return Family.objects.none()
+    at_centre = _centre_cases(centre_id)
+    if role in CENTRE_WIDE_ROLES:
+        scope = at_centre
+    elif role == Role.INTAKE:
+        # Wherever the family was routed, until a case manager takes the case over.
+        scope = Q(cases__case_manager__isnull=True, cases__referrals__registered_by=user)
+    else:
+        scope = at_centre & (Q(cases__case_manager=user) | Q(cases__team__user=user))
+    return Family.objects.filter(scope).distinct()
+
+
+def persons_visible_to(user: Any) -> QuerySet[Person]:
+    """D2 of persons: the members of the families the user may see."""
+    return Person.objects.filter(memberships__family__in=families_visible_to(user)).distinct()
+
+
+def access_for_families(user: Any, family_ids: Iterable[int]) -> dict[int, FamilyAccess]:
+    """Access to each family, computed for many families in a fixed number of queries."""
+    ids = set(family_ids)
+    role = active_role(user)
+    centre_id = active_centre_id(user)
+    result = {family_id: FamilyAccess(family_id) for family_id in ids}
+    if not ids or centre_id is None or role not in CASE_ROLES:
+        return result
+
+    visible_ids = set(families_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    members: dict[int, set[int]] = defaultdict(set)
+    for family_id, person_id in FamilyMember.objects.filter(family_id__in=visible_ids).values_list(
+        "family_id", "person_id"
+    ):
+        members[family_id].add(person_id)
+    blocks: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for family_id, protected_id, blocked_id in DisclosureBlock.objects.filter(
+        family_id__in=visible_ids
+    ).values_list("family_id", "protected_id", "blocked_from_id"):
+        blocks[family_id].append((protected_id, blocked_id))
+    links = _person_links(user, role, visible_ids, members)
+
+    for family_id in visible_ids:
+        everyone = frozenset(members[family_id])
+        linked = frozenset(links.get(family_id, set()))
+        walled = frozenset(
+            protected
+            for protected, blocked in blocks[family_id]
+            if blocked in linked and protected not in linked
+        )
+        if role == Role.THERAPIST:
+            contact = linked - walled
+            safety = SafetyAccess.RESTRICTIONS
+        else:
+            contact = everyone - walled
+            safety = SafetyAccess.OWN_ENTRIES if role == Role.INTAKE else SafetyAccess.FULL
+        result[family_id] = FamilyAccess(
+            family_id=family_id,
+            identity=True,
+            contact_person_ids=contact,
+            linked_person_ids=linked,
+            walled_person_ids=walled,
+            safety=safety,
+        )
+    return result
+
+
+def access_for_family(user: Any, family: Family) -> FamilyAccess:
+    return access_for_families(user, [family.pk])[family.pk]
+
+
+def _person_links(
+    user: Any, role: str, family_ids: set[int], members: dict[int, set[int]]
+) -> dict[int, set[int]]:
+    """The persons the user works with, per family. Centre-wide roles, the case manager and
+    the registering intake worker are linked to the whole family; a team member with a
+    ``works_with`` set only to those persons."""
+    if role in CENTRE_WIDE_ROLES or role == Role.INTAKE:
+        return {family_id: set(members[family_id]) for family_id in family_ids}
+    links: dict[int, set[int]] = defaultdict(set)
+    managed = Case.objects.filter(family_id__in=family_ids, case_manager=user).values_list(
+        "family_id", flat=True
+    )
+    for family_id in managed:
+        links[family_id] |= members[family_id]
+    memberships = CaseTeamMember.objects.filter(
+        case__family_id__in=family_ids, user=user
+    ).prefetch_related("works_with")
+    for membership in memberships.select_related("case"):
+        family_id = membership.case.family_id
+        chosen = {person.pk for person in membership.works_with.all()}
+        links[family_id] |= (chosen & members[family_id]) if chosen else members[family_id]
+    return links
