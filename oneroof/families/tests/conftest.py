@@ -48,8 +48,6 @@ def walled_family(centre: Centre) -> WalledFamily:
     return WalledFamily(family, case, mother, father, child)
 
 
-
-
 def acting(user: User) -> User:
     """The user, acting in their (only) role, as the middleware would set it."""
     user.active_membership = Membership.objects.select_related("centre").get(user=user)
