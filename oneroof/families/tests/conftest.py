@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from oneroof.accounts.models import User
 from oneroof.cases.models import Case
 from oneroof.cases.tests.factories import CaseFactory
 from oneroof.families.models import Family, Person
@@ -18,7 +19,6 @@ from oneroof.families.tests.factories import (
     PersonFactory,
     RelationshipFactory,
 )
-from oneroof.accounts.models import User
 from oneroof.organisation.models import Centre, Membership
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from conftest import make_staff
 from oneroof.accounts.models import User
 from oneroof.cases.tests.factories import CaseTeamMemberFactory
 from oneroof.families.access import SafetyAccess, access_for_family, families_visible_to
 from oneroof.families.tests.conftest import WalledFamily, acting
 from oneroof.intake.tests.factories import ReferralFactory
 from oneroof.organisation.models import Centre
-from conftest import make_staff
 
 
 def _therapist_working_with(wf: WalledFamily, *persons: object, centre: Centre) -> User:

@@ -51,7 +51,7 @@ def test_a_pesel_with_a_wrong_checksum_is_refused() -> None:
 
 def test_a_pesel_disagreeing_with_the_date_of_birth_is_refused() -> None:
     pesel = fake.pesel(date_of_birth=date(2016, 7, 20), sex="F")
-    with pytest.raises(ValidationError, match="20.07.2016"):
+    with pytest.raises(ValidationError, match=r"20\.07\.2016"):
         validate_pesel_matches(pesel, date(2016, 7, 21))
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from faker import Faker
 
+from conftest import make_staff
 from oneroof.audit.models import AuditEvent
 from oneroof.cases.models import Case
 from oneroof.families.models import DisclosureBlock, Family, Person, SafetyFlag
@@ -22,7 +23,6 @@ from oneroof.intake.submission import (
     RelationshipInput,
 )
 from oneroof.organisation.models import Centre
-from conftest import make_staff
 
 fake = Faker("pl_PL")
 fake.seed_instance(11)
@@ -100,31 +100,38 @@ def test_choosing_a_centre_that_was_not_proposed_needs_a_reason(centres, intake_
 
 
 def test_an_adult_cannot_be_routed_to_the_childrens_centre(centres, intake_worker) -> None:
-    adult = IntakeSubmission(
+    adult = PersonInput("x", "Adam", "Iksiński", date(2001, 1, 1), experienced_violence=True)
+    submission = IntakeSubmission(
         contact=CONTACT, family_name="Rodzina X", centre_id=centres["cpd"].pk,
-        persons=(PersonInput("x", "Adam", "Iksiński", date(2001, 1, 1), experienced_violence=True),),
-        override_reason="bo tak",
+        persons=(adult,), override_reason="bo tak",
     )  # fmt: skip
     with pytest.raises(ValidationError) as error:
-        register_intake(actor=intake_worker, submission=adult)
+        register_intake(actor=intake_worker, submission=submission)
     assert "centre" in error.value.message_dict
 
 
 def test_a_child_victim_with_a_flagged_father_is_registered_with_the_wall(
     centres, intake_worker
 ) -> None:
+    child = PersonInput(
+        "c", "Maja", "Igrek", date(2016, 3, 3), is_client=True, experienced_violence=True
+    )
+    mother = PersonInput("m", "Julia", "Igrek", date(1987, 8, 8), protected=True)
+    father = PersonInput(
+        "f", "Marek", "Igrek", date(1985, 1, 1), suspected_of_violence=True,
+        suspicion_source="ujawnienie dziecka",
+    )  # fmt: skip
     submission = IntakeSubmission(
         contact=replace(CONTACT, urgency="urgent"),
         family_name="Rodzina Y",
         centre_id=centres["cpd"].pk,
-        persons=(
-            PersonInput("c", "Maja", "Igrek", date(2016, 3, 3), is_client=True, experienced_violence=True),
-            PersonInput("m", "Julia", "Igrek", date(1987, 8, 8), protected=True),
-            PersonInput("f", "Marek", "Igrek", date(1985, 1, 1), suspected_of_violence=True, suspicion_source="ujawnienie dziecka"),
+        persons=(child, mother, father),
+        relationships=(
+            RelationshipInput("m", "parent", "c"),
+            RelationshipInput("f", "parent", "c"),
         ),
-        relationships=(RelationshipInput("m", "parent", "c"), RelationshipInput("f", "parent", "c")),
         disclosure_blocks=(DisclosureBlockInput("c", "f"), DisclosureBlockInput("m", "f")),
-    )  # fmt: skip
+    )
     register_intake(actor=intake_worker, submission=submission)
     assert DisclosureBlock.objects.count() == 2
     assert SafetyFlag.objects.filter(kind="suspected").count() == 1
