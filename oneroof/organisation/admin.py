@@ -7,12 +7,14 @@ from typing import Any
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import FieldDoesNotExist
+from django.db import transaction
 from django.db.models import Model
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -181,10 +183,28 @@ class StaffAdmin(AuditedChanges, SysadminOnly, UserAdmin):  # type: ignore[type-
     readonly_fields = ["last_login", "date_joined"]
     inlines = [MembershipInline]
 
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        # Django saves a new password outside save_model; audit it here, value masked.
+        with transaction.atomic():
+            user = self.get_object(request, unquote(id))
+            before = user.password if user is not None else None
+            response = super().user_change_password(request, id, form_url)
+            if user is not None:
+                user.refresh_from_db(fields=["password"])
+                if user.password != before:
+                    _record_form_save(request, user, {"password": before}, change=True)
+        return response
+
 
 @admin.register(AccessAttempt)
 class LockoutAdmin(SysadminOnly, AccessAttemptAdmin):
     """Failed sign-ins and lock-outs; deleting a row unlocks the account."""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        # django-axes records attempts; SysadminOnly would otherwise re-open the add form.
+        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(can_use_admin(request.user))

@@ -11,6 +11,8 @@ from .base import STORAGES, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
+if SECRET_KEY == "insecure-dev-key-not-for-production":  # noqa: S105 - base.py's dev default
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be a long random secret in production.")
 ONEROOF_DEMO_MODE = env.bool("ONEROOF_DEMO_MODE", default=False)
 if ONEROOF_DEMO_MODE:
     raise ImproperlyConfigured("ONEROOF_DEMO_MODE must not be enabled in production settings.")

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from oneroof.audit import services as audit
+from oneroof.core.types import AuthenticatedRequest
+from oneroof.organisation.permissions import active_role
+
+from .access import CASE_ROLES
+from .queries import families_list_for, get_family_for, search_persons
+
+PAGE_SIZE = 50
+
+
+def _require_case_role(request: AuthenticatedRequest) -> None:
+    if active_role(request.user) not in CASE_ROLES:
+        raise PermissionDenied
+
+
+@require_GET
+def family_list(request: AuthenticatedRequest) -> HttpResponse:
+    _require_case_role(request)
+    query = request.GET.get("q", "").strip()[:100]
+    hits = search_persons(request.user, query) if query else []
+    page = Paginator(families_list_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    if query:
+        # What was searched for may be a PESEL: the event says a search happened, not what.
+        audit.record_view(actor=request.user, action="families.searched")
+    return render(
+        request, "families/family_list.html", {"query": query, "hits": hits, "page": page}
+    )
+
+
+@require_GET
+def family_detail(request: AuthenticatedRequest, family_id: int) -> HttpResponse:
+    _require_case_role(request)
+    view = get_family_for(request.user, family_id)
+    audit.record_view(
+        actor=request.user,
+        action="families.family_viewed",
+        target=view.family,
+        target_label=f"#{view.family.pk}",
+    )
+    return render(request, "families/family_detail.html", {"view": view})

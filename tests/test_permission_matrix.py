@@ -1,0 +1,437 @@
+"""Every URL of the project, for every subject (anonymous + one signed-in user per role).
+
+The matrix below is the access policy as the views implement it, written as data. Each row
+names a URL (its ``namespace:name``, or its route for the admin's unnamed patterns) and, for
+each variant of its arguments (own centre, other centre, own action …), what each subject
+gets back on a GET. A URL that has no row fails ``test_every_url_pattern_has_a_matrix_row``,
+so nobody can add a page without deciding who may open it.
+
+POST-only endpoints answer 405 to a GET here; their POST behaviour is tested beside the app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+
+from conftest import make_staff
+from oneroof.accounts.models import User
+from oneroof.audit import services as audit
+from oneroof.audit.models import AuditEvent
+from oneroof.core.types import AuditContext
+from oneroof.organisation.models import Centre, Membership, Role
+from oneroof.organisation.tests.factories import RoomFactory
+
+ANONYMOUS = "anonymous"
+ROLES = tuple(role.value for role in Role)
+SUBJECTS = (ANONYMOUS, *ROLES)
+
+
+# --- what a subject gets back ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    redirect_to: str | None = None  # URL name the Location header must resolve to
+
+    def __str__(self) -> str:
+        return str(self.status)
+
+
+OK = Answer(200)
+FORBIDDEN = Answer(403)
+NOT_FOUND = Answer(404)
+NOT_ALLOWED = Answer(405)
+TO_LOGIN = Answer(302, "two_factor:login")
+TO_ADMIN_LOGIN = Answer(302, "admin:login")  # which itself sends the anonymous to TO_LOGIN
+
+
+def redirect(url_name: str) -> Answer:
+    return Answer(302, url_name)
+
+
+def answers(*, anonymous: Answer, signed_in: Answer, **per_role: Answer) -> dict[str, Answer]:
+    """Answers for every subject: ``signed_in`` for each role unless named in ``per_role``."""
+    unknown = set(per_role) - set(ROLES)
+    assert not unknown, f"not roles: {unknown}"
+    return {ANONYMOUS: anonymous, **{role: per_role.get(role, signed_in) for role in ROLES}}
+
+
+AUDIT_BROWSERS = ("dpo", "coordinator", "clinical_lead", "sysadmin")
+
+PAGE_FOR_EVERY_ROLE = answers(anonymous=TO_LOGIN, signed_in=OK)
+PAGE_FOR_AUDIT_BROWSERS = answers(
+    anonymous=TO_LOGIN, signed_in=FORBIDDEN, **dict.fromkeys(AUDIT_BROWSERS, OK)
+)
+POST_ONLY_BEHIND_LOGIN = answers(anonymous=TO_LOGIN, signed_in=NOT_ALLOWED)
+
+
+def admin_page(sysadmin: Answer = OK) -> dict[str, Answer]:
+    """The configuration back-office: the system administrator only."""
+    return answers(anonymous=TO_ADMIN_LOGIN, signed_in=FORBIDDEN, sysadmin=sysadmin)
+
+
+# --- the objects the URLs point at, built only when a row needs them -------------------------
+
+
+class World:
+    """Records the URLs of one test point at; each is created on first use."""
+
+    def __init__(self, centre: Centre, other_centre: Centre, subject: User | None) -> None:
+        self.centre = centre
+        self.other_centre = other_centre
+        self.subject = subject
+
+    @cached_property
+    def colleague(self) -> User:
+        return make_staff(Role.CASE_MANAGER, self.centre, "kolega")
+
+    @cached_property
+    def stranger(self) -> User:
+        return make_staff(Role.CASE_MANAGER, self.other_centre, "obcy")
+
+    def _event(self, actor: User | None, centre: Centre | None, role: str) -> AuditEvent:
+        context = AuditContext(
+            role=role,
+            centre_id=centre.pk if centre else None,
+            centre_label=str(centre) if centre else "",
+        )
+        return audit.record(actor=actor, action="test.something_done", context=context)
+
+    @cached_property
+    def event_at_own_centre(self) -> AuditEvent:
+        return self._event(self.colleague, self.centre, Role.CASE_MANAGER)
+
+    @cached_property
+    def event_at_other_centre(self) -> AuditEvent:
+        return self._event(self.stranger, self.other_centre, Role.CASE_MANAGER)
+
+    @cached_property
+    def event_without_centre(self) -> AuditEvent:
+        return self._event(None, None, "")
+
+    @cached_property
+    def own_event(self) -> AuditEvent:
+        """An action of the subject, in the role and centre they act in."""
+        if self.subject is None:
+            return self.event_without_centre
+        membership = Membership.objects.select_related("centre").get(user=self.subject)
+        return self._event(self.subject, membership.centre, membership.role)
+
+    @cached_property
+    def room(self) -> Any:
+        return RoomFactory(centre=self.centre)
+
+    @cached_property
+    def membership(self) -> Membership:
+        return Membership.objects.get(user=self.colleague)
+
+    @cached_property
+    def access_attempt(self) -> AccessAttempt:
+        return AccessAttempt.objects.create(
+            username="kolega",
+            ip_address="192.0.2.1",
+            user_agent="test",
+            http_accept="*/*",
+            path_info="/konto/logowanie/",
+            get_data="",
+            post_data="",
+            failures_since_start=2,
+        )
+
+    def content_type_id(self, model: type) -> int:
+        return ContentType.objects.get_for_model(model).pk
+
+
+# --- rows ---------------------------------------------------------------------------------------
+
+
+URLBuilder = Callable[[World], str]
+
+
+@dataclass(frozen=True)
+class Variant:
+    url: URLBuilder
+    expect: Mapping[str, Answer]
+
+
+@dataclass(frozen=True)
+class Row:
+    variants: Mapping[str, Variant] = field(default_factory=dict)  # "" when the URL takes no args
+
+
+def to(name: str, *args: Callable[[World], object], query: str = "") -> URLBuilder:
+    def build(world: World) -> str:
+        url = reverse(name, args=[arg(world) for arg in args])
+        return f"{url}?{query}" if query else url
+
+    return build
+
+
+def row(url: URLBuilder, expect: Mapping[str, Answer]) -> Row:
+    return Row({"": Variant(url, expect)})
+
+
+def page(name: str, expect: Mapping[str, Answer]) -> Row:
+    return row(to(name), expect)
+
+
+def admin_object_rows(
+    model: str, obj: Callable[[World], Any], *, delete: Answer = FORBIDDEN, add: Answer = OK
+) -> dict[str, Row]:
+    """The six URLs Django's admin gives every registered model, plus its unnamed redirect."""
+    app_model = model.replace(".", "_")
+    app, name = model.split(".")
+
+    def pk(world: World) -> object:
+        return obj(world).pk
+
+    return {
+        f"admin:{app_model}_changelist": page(f"admin:{app_model}_changelist", admin_page()),
+        f"admin:{app_model}_add": page(f"admin:{app_model}_add", admin_page(add)),
+        f"admin:{app_model}_change": row(to(f"admin:{app_model}_change", pk), admin_page()),
+        f"admin:{app_model}_history": row(to(f"admin:{app_model}_history", pk), admin_page()),
+        f"admin:{app_model}_delete": row(to(f"admin:{app_model}_delete", pk), admin_page(delete)),
+        # Django's redirect from the bare object URL to its change page.
+        f"admin/{app}/{name}/<path:object_id>/": row(
+            lambda w: f"/admin/{app}/{name}/{pk(w)}/",
+            admin_page(redirect(f"admin:{app_model}_change")),
+        ),
+    }
+
+
+def own_centre_pk(world: World) -> object:
+    return world.centre.pk
+
+
+def other_centre_pk(world: World) -> object:
+    return world.other_centre.pk
+
+
+MATRIX: dict[str, Row] = {
+    # --- public --------------------------------------------------------------------------------
+    "healthz": page("healthz", answers(anonymous=OK, signed_in=OK)),
+    # Django's set_language changes nothing on GET and sends the browser back ("/" here).
+    "set_language": page(
+        "set_language",
+        answers(anonymous=redirect("dashboard:home"), signed_in=redirect("dashboard:home")),
+    ),
+    # --- sign-in and second factor -------------------------------------------------------------
+    # A signed-in user may open the login form again (to sign in as someone else); harmless.
+    "two_factor:login": page("two_factor:login", answers(anonymous=OK, signed_in=OK)),
+    # Every persona already has a confirmed device: the wizard sends them on to "done".
+    "two_factor:setup": page(
+        "two_factor:setup",
+        answers(anonymous=TO_LOGIN, signed_in=redirect("two_factor:setup_complete")),
+    ),
+    # The QR code exists only while the setup wizard holds a fresh secret in the session.
+    "two_factor:qr": page("two_factor:qr", answers(anonymous=TO_LOGIN, signed_in=NOT_FOUND)),
+    "two_factor:setup_complete": page("two_factor:setup_complete", PAGE_FOR_EVERY_ROLE),
+    "two_factor:backup_tokens": page("two_factor:backup_tokens", PAGE_FOR_EVERY_ROLE),
+    "two_factor:profile": page("two_factor:profile", PAGE_FOR_EVERY_ROLE),
+    # --- accounts ------------------------------------------------------------------------------
+    "accounts:logout": page(
+        "accounts:logout", answers(anonymous=NOT_ALLOWED, signed_in=NOT_ALLOWED)
+    ),
+    "accounts:logout-everywhere": page("accounts:logout-everywhere", POST_ONLY_BEHIND_LOGIN),
+    # --- home ----------------------------------------------------------------------------------
+    "dashboard:home": page("dashboard:home", PAGE_FOR_EVERY_ROLE),
+    # --- organisation --------------------------------------------------------------------------
+    "organisation:centre-detail": Row(
+        {
+            "own-centre": Variant(
+                to("organisation:centre-detail", own_centre_pk),
+                answers(anonymous=TO_LOGIN, signed_in=OK, dpo=NOT_FOUND, sysadmin=NOT_FOUND),
+            ),
+            "other-centre": Variant(
+                to("organisation:centre-detail", other_centre_pk),
+                answers(anonymous=TO_LOGIN, signed_in=NOT_FOUND),
+            ),
+        }
+    ),
+    "organisation:role-switch": page("organisation:role-switch", POST_ONLY_BEHIND_LOGIN),
+    # --- audit trail ---------------------------------------------------------------------------
+    "audit:event-list": page("audit:event-list", PAGE_FOR_AUDIT_BROWSERS),
+    "audit:event-export": page("audit:event-export", PAGE_FOR_AUDIT_BROWSERS),
+    "audit:event-detail": Row(
+        {
+            "own-centre": Variant(
+                to("audit:event-detail", lambda w: w.event_at_own_centre.pk),
+                answers(
+                    anonymous=TO_LOGIN,
+                    signed_in=FORBIDDEN,
+                    dpo=OK,
+                    coordinator=OK,
+                    clinical_lead=OK,
+                    sysadmin=NOT_FOUND,
+                ),
+            ),
+            "other-centre": Variant(
+                to("audit:event-detail", lambda w: w.event_at_other_centre.pk),
+                answers(
+                    anonymous=TO_LOGIN,
+                    signed_in=FORBIDDEN,
+                    dpo=OK,
+                    coordinator=NOT_FOUND,
+                    clinical_lead=NOT_FOUND,
+                    sysadmin=NOT_FOUND,
+                ),
+            ),
+            "no-centre": Variant(
+                to("audit:event-detail", lambda w: w.event_without_centre.pk),
+                answers(
+                    anonymous=TO_LOGIN,
+                    signed_in=FORBIDDEN,
+                    dpo=OK,
+                    coordinator=NOT_FOUND,
+                    clinical_lead=NOT_FOUND,
+                    sysadmin=NOT_FOUND,
+                ),
+            ),
+            "own-action": Variant(
+                to("audit:event-detail", lambda w: w.own_event.pk),
+                answers(
+                    anonymous=TO_LOGIN,
+                    signed_in=FORBIDDEN,
+                    dpo=OK,
+                    coordinator=OK,
+                    clinical_lead=OK,
+                    sysadmin=OK,
+                ),
+            ),
+        }
+    ),
+    # --- configuration (Django admin) ----------------------------------------------------------
+    "admin:index": page("admin:index", admin_page()),
+    # Signed in already: no second login form, for the system administrator either.
+    "admin:login": page("admin:login", answers(anonymous=TO_LOGIN, signed_in=FORBIDDEN)),
+    # Django's admin logs out on POST only; the anonymous are sent to the (login-guarded) index.
+    "admin:logout": page(
+        "admin:logout",
+        answers(anonymous=redirect("admin:index"), signed_in=FORBIDDEN, sysadmin=NOT_ALLOWED),
+    ),
+    "admin:password_change": page("admin:password_change", admin_page()),
+    "admin:password_change_done": page("admin:password_change_done", admin_page()),
+    "admin:jsi18n": page("admin:jsi18n", admin_page()),
+    "admin:autocomplete": row(
+        to(
+            "admin:autocomplete",
+            query="app_label=organisation&model_name=membership&field_name=user&term=a",
+        ),
+        admin_page(),
+    ),
+    # No model has a public page, so "view on site" finds nothing to send the admin to.
+    "admin:view_on_site": row(
+        to("admin:view_on_site", lambda w: w.content_type_id(Centre), own_centre_pk),
+        admin_page(NOT_FOUND),
+    ),
+    "admin:app_list": row(
+        lambda w: reverse("admin:app_list", kwargs={"app_label": "organisation"}), admin_page()
+    ),
+    # Unknown admin URLs: the anonymous are sent to log in first, so nothing is confirmed.
+    "admin/(?P<url>.*)$": row(lambda w: "/admin/no-such-page/", admin_page(NOT_FOUND)),
+    **admin_object_rows("organisation.institution", lambda w: w.centre.operator),
+    **admin_object_rows("organisation.centre", lambda w: w.centre),
+    **admin_object_rows("organisation.room", lambda w: w.room),
+    **admin_object_rows("organisation.membership", lambda w: w.membership),
+    **admin_object_rows("accounts.user", lambda w: w.colleague),
+    "admin:auth_user_password_change": row(
+        to("admin:auth_user_password_change", lambda w: w.colleague.pk), admin_page()
+    ),
+    # Lock-outs are read-only records; deleting one is how an account is unlocked.
+    **admin_object_rows("axes.accessattempt", lambda w: w.access_attempt, delete=OK, add=FORBIDDEN),
+}
+
+
+# --- the URL patterns that exist ---------------------------------------------------------------
+
+
+def url_pattern_keys(
+    resolver: URLResolver | None = None, prefix: str = "", namespace: str = ""
+) -> Iterator[str]:
+    """``namespace:name`` of every pattern, or its full route if it has no name."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from url_pattern_keys(pattern, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            if pattern.name:
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+            else:
+                yield prefix + str(pattern.pattern)
+
+
+def test_every_url_pattern_has_a_matrix_row() -> None:
+    assert sorted(set(url_pattern_keys()) - set(MATRIX)) == []
+
+
+def test_every_matrix_row_names_an_existing_url() -> None:
+    assert sorted(set(MATRIX) - set(url_pattern_keys())) == []
+
+
+def test_every_variant_says_what_each_subject_gets() -> None:
+    incomplete = [
+        (key, name)
+        for key, spec in MATRIX.items()
+        for name, variant in spec.variants.items()
+        if set(variant.expect) != set(SUBJECTS)
+    ]
+    assert incomplete == []
+
+
+# --- the generated tests ------------------------------------------------------------------------
+
+
+def _cases() -> Iterator[Any]:
+    for key, spec in MATRIX.items():
+        for variant_name, variant in spec.variants.items():
+            for subject in SUBJECTS:
+                expected = variant.expect[subject]
+                where = f"[{variant_name}]" if variant_name else ""
+                yield pytest.param(
+                    variant.url,
+                    subject,
+                    expected,
+                    id=f"{key}{where}-{subject}-{expected}",
+                )
+
+
+def _redirect_name(response: Any) -> str | None:
+    if response.status_code not in (301, 302):
+        return None
+    match = resolve(urlsplit(response["Location"]).path)
+    return match.view_name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url", "subject", "expected"), list(_cases()))
+def test_subject_gets_the_answer_the_policy_gives(
+    client: Client,
+    centre: Centre,
+    other_centre: Centre,
+    sign_in: Callable[[Client, User], Client],
+    url: URLBuilder,
+    subject: str,
+    expected: Answer,
+) -> None:
+    user = None if subject == ANONYMOUS else make_staff(subject, centre)
+    if user is not None:
+        sign_in(client, user)
+    response = client.get(url(World(centre, other_centre, user)))
+    assert (response.status_code, _redirect_name(response)) == (
+        expected.status,
+        expected.redirect_to,
+    )
