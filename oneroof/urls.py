@@ -5,12 +5,14 @@ from django.views.decorators.http import require_GET
 from django.views.i18n import set_language
 from two_factor import views as two_factor
 
+from oneroof.accounts.views import AuditedBackupTokensView, AuditedSetupView
+
 # The two-factor pages we offer. Left out on purpose: "disable two-factor" (every account must
 # keep a second factor) and the phone plugin (no SMS gateway).
 two_factor_patterns = (
     [
         path("konto/logowanie/", two_factor.LoginView.as_view(), name="login"),
-        path("konto/2fa/konfiguracja/", two_factor.SetupView.as_view(), name="setup"),
+        path("konto/2fa/konfiguracja/", AuditedSetupView.as_view(), name="setup"),
         path("konto/2fa/kod-qr/", two_factor.QRGeneratorView.as_view(), name="qr"),
         path(
             "konto/2fa/konfiguracja/gotowe/",
@@ -19,7 +21,7 @@ two_factor_patterns = (
         ),
         path(
             "konto/2fa/kody-zapasowe/",
-            two_factor.BackupTokensView.as_view(),
+            AuditedBackupTokensView.as_view(),
             name="backup_tokens",
         ),
         path("konto/2fa/", two_factor.ProfileView.as_view(), name="profile"),

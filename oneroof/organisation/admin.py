@@ -6,6 +6,7 @@ from typing import Any
 
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from oneroof.accounts import services as accounts_services
 from oneroof.accounts.models import User
 from oneroof.audit import services as audit
 
@@ -147,12 +149,47 @@ class MembershipInline(SysadminOnly, admin.TabularInline):  # type: ignore[type-
     extra = 0
     fields = ["centre", "role", "is_active"]
 
+    # On one's own staff page the roles are read-only: nobody grants roles to themselves.
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return super().has_add_permission(request) and not _is_self(request, *args)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and not _is_self(request, obj)
+
+
+def _is_self(request: HttpRequest, obj: Any = None) -> bool:
+    return isinstance(obj, User) and obj.pk == request.user.pk
+
+
+class NotOwnRolesForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Administrators run the system, not the cases: they cannot grant roles to themselves."""
+
+    acting_user_id: int | None = None
+
+    def clean_user(self) -> User:
+        user: User = self.cleaned_data["user"]
+        if user.pk == self.acting_user_id:
+            raise forms.ValidationError(_("You cannot change your own roles."))
+        return user
+
 
 @admin.register(Membership)
 class MembershipAdmin(AuditedAdmin):
     list_display = ["user", "role", "centre", "is_active"]
     list_filter = ["role", "centre", "is_active"]
     search_fields = ["user__username", "user__last_name"]
+    form = NotOwnRolesForm
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        form.acting_user_id = request.user.pk  # type: ignore[attr-defined]
+        return form
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        own = obj is not None and obj.user_id == request.user.pk
+        return super().has_change_permission(request, obj) and not own
 
 
 @admin.register(User)
@@ -182,6 +219,21 @@ class StaffAdmin(AuditedChanges, SysadminOnly, UserAdmin):  # type: ignore[type-
     )
     readonly_fields = ["last_login", "date_joined"]
     inlines = [MembershipInline]
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("Reset two-factor authentication (lost phone)"))
+    def reset_second_factor(self, request: HttpRequest, queryset: Any) -> None:
+        others = [user for user in queryset if user.pk != request.user.pk]
+        for user in others:
+            accounts_services.reset_second_factor(actor=request.user, user=user)  # type: ignore[arg-type]
+        self.message_user(
+            request,
+            _(
+                "Two-factor authentication reset for %(count)d account(s); they enrol again at "
+                "their next sign-in."
+            )
+            % {"count": len(others)},
+        )
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""
@@ -200,7 +252,19 @@ class StaffAdmin(AuditedChanges, SysadminOnly, UserAdmin):  # type: ignore[type-
 
 @admin.register(AccessAttempt)
 class LockoutAdmin(SysadminOnly, AccessAttemptAdmin):
-    """Failed sign-ins and lock-outs; deleting a row unlocks the account."""
+    """Failed sign-ins and lock-outs; deleting a row unlocks the account (audited)."""
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            _record_unlock(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        with transaction.atomic():
+            attempts = list(queryset)
+            super().delete_queryset(request, queryset)
+            for attempt in attempts:
+                _record_unlock(request, attempt)
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         # django-axes records attempts; SysadminOnly would otherwise re-open the add form.
@@ -208,3 +272,11 @@ class LockoutAdmin(SysadminOnly, AccessAttemptAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(can_use_admin(request.user))
+
+
+def _record_unlock(request: HttpRequest, attempt: Any) -> None:
+    audit.record(
+        actor=request.user,  # type: ignore[arg-type]
+        action="accounts.lockout_cleared",
+        target_label=str(attempt.username or "")[:150],
+    )

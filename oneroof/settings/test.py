@@ -5,3 +5,6 @@ from .base import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only, tests
 ONEROOF_DEMO_MODE = False
 AXES_ENABLED = True
+# Static files come from the app finders in tests; there is no collectstatic output to watch.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
