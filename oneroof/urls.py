@@ -42,6 +42,8 @@ urlpatterns = [
     path("konto/", include("oneroof.accounts.urls")),
     path("organizacja/", include("oneroof.organisation.urls")),
     path("audyt/", include("oneroof.audit.urls")),
+    path("rodziny/", include("oneroof.families.urls")),
+    path("przyjecie/", include("oneroof.intake.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

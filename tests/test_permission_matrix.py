@@ -27,7 +27,12 @@ from conftest import make_staff
 from oneroof.accounts.models import User
 from oneroof.audit import services as audit
 from oneroof.audit.models import AuditEvent
+from oneroof.cases.tests.factories import CaseFactory, CaseTeamMemberFactory
 from oneroof.core.types import AuditContext
+from oneroof.families.models import Family
+from oneroof.families.tests.factories import FamilyFactory, FamilyMemberFactory
+from oneroof.intake.models import EligibilityRule
+from oneroof.intake.tests.factories import EligibilityRuleFactory, ReferralFactory
 from oneroof.organisation.models import Centre, Membership, Role
 from oneroof.organisation.tests.factories import RoomFactory
 
@@ -74,6 +79,10 @@ PAGE_FOR_AUDIT_BROWSERS = answers(
     anonymous=TO_LOGIN, signed_in=FORBIDDEN, **dict.fromkeys(AUDIT_BROWSERS, OK)
 )
 POST_ONLY_BEHIND_LOGIN = answers(anonymous=TO_LOGIN, signed_in=NOT_ALLOWED)
+CASE_ROLE_NAMES = ("intake", "case_manager", "therapist", "coordinator", "clinical_lead")
+PAGE_FOR_CASE_ROLES = answers(
+    anonymous=TO_LOGIN, signed_in=FORBIDDEN, **dict.fromkeys(CASE_ROLE_NAMES, OK)
+)
 
 
 def admin_page(sysadmin: Answer = OK) -> dict[str, Answer]:
@@ -137,6 +146,10 @@ class World:
         return Membership.objects.get(user=self.colleague)
 
     @cached_property
+    def eligibility_rule(self) -> EligibilityRule:
+        return EligibilityRuleFactory(centre=self.centre)
+
+    @cached_property
     def access_attempt(self) -> AccessAttempt:
         return AccessAttempt.objects.create(
             username="kolega",
@@ -148,6 +161,28 @@ class World:
             post_data="",
             failures_since_start=2,
         )
+
+    def _family_at(self, centre: Centre, *, with_subject: bool) -> Family:
+        case = CaseFactory(centre=centre, family=FamilyFactory(registered_at=centre))
+        FamilyMemberFactory(family=case.family)
+        if with_subject and self.subject is not None:
+            CaseTeamMemberFactory(case=case, user=self.subject)
+            ReferralFactory(case=case, registered_by=self.subject)
+        return case.family
+
+    @cached_property
+    def family_at_own_centre(self) -> Family:
+        """A family the subject has no link to, at the subject's centre."""
+        return self._family_at(self.centre, with_subject=False)
+
+    @cached_property
+    def family_of_subject(self) -> Family:
+        """A family whose case team includes the subject, who also registered it."""
+        return self._family_at(self.centre, with_subject=True)
+
+    @cached_property
+    def family_at_other_centre(self) -> Family:
+        return self._family_at(self.other_centre, with_subject=False)
 
     def content_type_id(self, model: type) -> int:
         return ContentType.objects.get_for_model(model).pk
@@ -311,6 +346,44 @@ MATRIX: dict[str, Row] = {
             ),
         }
     ),
+    # --- families and intake -------------------------------------------------------------------
+    "families:list": page("families:list", PAGE_FOR_CASE_ROLES),
+    "families:detail": Row(
+        {
+            # Centre-wide roles see every family with a case at their centre; team roles and
+            # intake only their own; roles outside case work are refused the whole section.
+            "own-centre": Variant(
+                to("families:detail", lambda w: w.family_at_own_centre.pk),
+                answers(
+                    anonymous=TO_LOGIN,
+                    signed_in=FORBIDDEN,
+                    coordinator=OK,
+                    clinical_lead=OK,
+                    case_manager=NOT_FOUND,
+                    therapist=NOT_FOUND,
+                    intake=NOT_FOUND,
+                ),
+            ),
+            "own-team": Variant(
+                to("families:detail", lambda w: w.family_of_subject.pk),
+                PAGE_FOR_CASE_ROLES,
+            ),
+            "other-centre": Variant(
+                to("families:detail", lambda w: w.family_at_other_centre.pk),
+                answers(
+                    anonymous=TO_LOGIN,
+                    signed_in=FORBIDDEN,
+                    **dict.fromkeys(CASE_ROLE_NAMES, NOT_FOUND),
+                ),
+            ),
+        }
+    ),
+    "intake:new": page(
+        "intake:new",
+        answers(
+            anonymous=TO_LOGIN, signed_in=FORBIDDEN, intake=OK, case_manager=OK, coordinator=OK
+        ),
+    ),
     # --- configuration (Django admin) ----------------------------------------------------------
     "admin:index": page("admin:index", admin_page()),
     # Signed in already: no second login form, for the system administrator either.
@@ -348,6 +421,7 @@ MATRIX: dict[str, Row] = {
     "admin:auth_user_password_change": row(
         to("admin:auth_user_password_change", lambda w: w.colleague.pk), admin_page()
     ),
+    **admin_object_rows("intake.eligibilityrule", lambda w: w.eligibility_rule),
     # Lock-outs are read-only records; deleting one is how an account is unlocked.
     **admin_object_rows("axes.accessattempt", lambda w: w.access_attempt, delete=OK, add=FORBIDDEN),
 }

@@ -11,6 +11,7 @@ from faker import Faker
 
 from oneroof.accounts.models import User
 from oneroof.audit import services as audit
+from oneroof.intake.models import EligibilityRule
 from oneroof.organisation.models import Centre, Institution, Membership, Role, Room
 
 DEMO_PASSWORD = "demo-Pod-Jednym-Dachem"  # noqa: S105 - fictional demo accounts only
@@ -50,6 +51,15 @@ ROOMS = {
         ("Gabinet terapii traumy", Room.Kind.THERAPY, 3),
     ],
 }
+
+
+# Who each centre serves (shared/domain/README.md). The children's centre cannot be chosen
+# for anyone but a child who experienced violence; the others may be overridden with a reason.
+ELIGIBILITY = [
+    ("wodna", EligibilityRule.Requirement.PARTNER_PAIR, True),
+    ("krakowiakow", EligibilityRule.Requirement.CHILD_IN_FAMILY, True),
+    ("cpd", EligibilityRule.Requirement.CHILD_VICTIM, False),
+]
 
 
 @dataclass(frozen=True)
@@ -139,4 +149,10 @@ def load_demo_organisation() -> list[DemoAccount]:
             Membership.objects.get_or_create(
                 user=user, centre=centres[centre_code] if centre_code else None, role=role
             )
+    for code, requirement, overridable in ELIGIBILITY:
+        EligibilityRule.objects.get_or_create(
+            centre=centres[code],
+            requirement=requirement,
+            defaults={"overridable": overridable},
+        )
     return ACCOUNTS

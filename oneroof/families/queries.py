@@ -175,6 +175,10 @@ class FamilyView:
     def shows_safety(self) -> bool:
         return self.access.safety >= SafetyAccess.OWN_ENTRIES
 
+    @property
+    def shows_restrictions_only(self) -> bool:
+        return self.access.safety == SafetyAccess.RESTRICTIONS
+
 
 def get_family_for(user: Any, family_id: int) -> FamilyView:
     """The family as this user may see it, or 404. A fixed number of queries."""

@@ -88,6 +88,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "oneroof.core.context_processors.site",
                 "oneroof.organisation.context_processors.navigation",
+                "oneroof.dashboard.context_processors.case_navigation",
             ],
         },
     },

@@ -6,5 +6,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed on
 ONEROOF_DEMO_MODE = False
 AXES_ENABLED = True
 # Static files come from the app finders in tests; there is no collectstatic output to watch.
-STATIC_ROOT = None
+STATIC_ROOT = None  # type: ignore[assignment]
 WHITENOISE_USE_FINDERS = True

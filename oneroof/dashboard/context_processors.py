@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from oneroof.families.access import CASE_ROLES
+from oneroof.intake.services import can_register_intake
+from oneroof.organisation.permissions import active_role
+
+
+def case_navigation(request: HttpRequest) -> dict[str, bool]:
+    """Which case-work sections the navigation offers: the checks the views make."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"can_see_families": False, "can_register_intake": False}
+    return {
+        "can_see_families": active_role(user) in CASE_ROLES,
+        "can_register_intake": can_register_intake(user),
+    }
