@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "crispy_forms",
     "crispy_bootstrap5",
+    "formtools",
     "csp",
     "oneroof.core",
     "oneroof.audit",
