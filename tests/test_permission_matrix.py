@@ -22,19 +22,25 @@ from axes.models import AccessAttempt
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
 
 from conftest import make_staff
 from oneroof.accounts.models import User
 from oneroof.audit import services as audit
 from oneroof.audit.models import AuditEvent
+from oneroof.cases.models import Case
 from oneroof.cases.tests.factories import CaseFactory, CaseTeamMemberFactory
 from oneroof.core.types import AuditContext
 from oneroof.families.models import Family
 from oneroof.families.tests.factories import FamilyFactory, FamilyMemberFactory
-from oneroof.intake.models import EligibilityRule
-from oneroof.intake.tests.factories import EligibilityRuleFactory, ReferralFactory
+from oneroof.intake.models import CentreHandover, EligibilityRule
+from oneroof.intake.tests.factories import (
+    CentreHandoverFactory,
+    EligibilityRuleFactory,
+    ReferralFactory,
+)
 from oneroof.organisation.models import Centre, Membership, Role
-from oneroof.organisation.tests.factories import RoomFactory
+from oneroof.organisation.tests.factories import CentreFactory, RoomFactory
 
 ANONYMOUS = "anonymous"
 ROLES = tuple(role.value for role in Role)
@@ -83,6 +89,16 @@ CASE_ROLE_NAMES = ("intake", "case_manager", "therapist", "coordinator", "clinic
 PAGE_FOR_CASE_ROLES = answers(
     anonymous=TO_LOGIN, signed_in=FORBIDDEN, **dict.fromkeys(CASE_ROLE_NAMES, OK)
 )
+
+
+def handover_page(*, coordinator: Answer, case_manager: Answer) -> dict[str, Answer]:
+    """Handovers: coordinators and case managers only; the other roles are refused."""
+    return answers(
+        anonymous=TO_LOGIN,
+        signed_in=FORBIDDEN,
+        coordinator=coordinator,
+        case_manager=case_manager,
+    )
 
 
 def admin_page(sysadmin: Answer = OK) -> dict[str, Answer]:
@@ -183,6 +199,66 @@ class World:
     @cached_property
     def family_at_other_centre(self) -> Family:
         return self._family_at(self.other_centre, with_subject=False)
+
+    @cached_property
+    def third_centre(self) -> Centre:
+        return CentreFactory(code="cpd", address="ul. Wadowicka 8W, Kraków")
+
+    def _case_at(self, centre: Centre, case_manager: User | None = None) -> Case:
+        family = FamilyFactory(registered_at=centre)
+        FamilyMemberFactory(family=family)
+        return CaseFactory(centre=centre, family=family, case_manager=case_manager)
+
+    @cached_property
+    def case_at_own_centre(self) -> Case:
+        """A case at the subject's centre, managed by a colleague."""
+        return self._case_at(self.centre, self.colleague)
+
+    @cached_property
+    def case_of_subject(self) -> Case:
+        """A case at the subject's centre with the subject as its case manager."""
+        return self._case_at(self.centre, self.subject)
+
+    @cached_property
+    def case_at_other_centre(self) -> Case:
+        return self._case_at(self.other_centre, self.stranger)
+
+    @cached_property
+    def case_shared_with_own_centre(self) -> Case:
+        """A case of the other centre whose referral the subject's centre accepted."""
+        case = self._case_at(self.other_centre, self.stranger)
+        case.shared_with.add(self.centre)
+        return case
+
+    def _handover(self, case: Case, to_centre: Centre, **fields: Any) -> CentreHandover:
+        return CentreHandoverFactory(case=case, to_centre=to_centre, **fields)
+
+    @cached_property
+    def handover_to_own_centre(self) -> CentreHandover:
+        return self._handover(self.case_at_other_centre, self.centre)
+
+    @cached_property
+    def decided_handover_to_own_centre(self) -> CentreHandover:
+        return self._handover(
+            self._case_at(self.other_centre),
+            self.centre,
+            status=CentreHandover.Status.DECLINED,
+            decision_reason="Brak miejsc.",
+            decided_by=self.colleague,
+            decided_at=timezone.now(),
+        )
+
+    @cached_property
+    def handover_from_own_centre(self) -> CentreHandover:
+        return self._handover(self.case_at_own_centre, self.other_centre)
+
+    @cached_property
+    def handover_of_subjects_case(self) -> CentreHandover:
+        return self._handover(self.case_of_subject, self.other_centre)
+
+    @cached_property
+    def handover_between_other_centres(self) -> CentreHandover:
+        return self._handover(self.case_at_other_centre, self.third_centre)
 
     def content_type_id(self, model: type) -> int:
         return ContentType.objects.get_for_model(model).pk
@@ -383,6 +459,58 @@ MATRIX: dict[str, Row] = {
         answers(
             anonymous=TO_LOGIN, signed_in=FORBIDDEN, intake=OK, case_manager=OK, coordinator=OK
         ),
+    ),
+    # --- handovers between centres -------------------------------------------------------------
+    # Incoming handovers are for the receiving coordinator; outgoing ones are seen by the
+    # sending coordinator and the case's case manager, who may not decide them (403).
+    "intake:handover-list": page(
+        "intake:handover-list", handover_page(coordinator=OK, case_manager=OK)
+    ),
+    "intake:handover-request": Row(
+        {
+            "own-centre": Variant(
+                to("intake:handover-request", lambda w: w.case_at_own_centre.pk),
+                handover_page(coordinator=OK, case_manager=FORBIDDEN),
+            ),
+            "own-case": Variant(
+                to("intake:handover-request", lambda w: w.case_of_subject.pk),
+                handover_page(coordinator=OK, case_manager=OK),
+            ),
+            # Visible through an accepted referral, but only the owner hands a case over.
+            "shared-with-own-centre": Variant(
+                to("intake:handover-request", lambda w: w.case_shared_with_own_centre.pk),
+                handover_page(coordinator=FORBIDDEN, case_manager=FORBIDDEN),
+            ),
+            "other-centre": Variant(
+                to("intake:handover-request", lambda w: w.case_at_other_centre.pk),
+                handover_page(coordinator=NOT_FOUND, case_manager=NOT_FOUND),
+            ),
+        }
+    ),
+    "intake:handover-decide": Row(
+        {
+            "to-own-centre": Variant(
+                to("intake:handover-decide", lambda w: w.handover_to_own_centre.pk),
+                handover_page(coordinator=OK, case_manager=NOT_FOUND),
+            ),
+            # Shown with its decision and no form.
+            "to-own-centre-decided": Variant(
+                to("intake:handover-decide", lambda w: w.decided_handover_to_own_centre.pk),
+                handover_page(coordinator=OK, case_manager=NOT_FOUND),
+            ),
+            "from-own-centre": Variant(
+                to("intake:handover-decide", lambda w: w.handover_from_own_centre.pk),
+                handover_page(coordinator=FORBIDDEN, case_manager=NOT_FOUND),
+            ),
+            "from-subjects-case": Variant(
+                to("intake:handover-decide", lambda w: w.handover_of_subjects_case.pk),
+                handover_page(coordinator=FORBIDDEN, case_manager=FORBIDDEN),
+            ),
+            "between-other-centres": Variant(
+                to("intake:handover-decide", lambda w: w.handover_between_other_centres.pk),
+                handover_page(coordinator=NOT_FOUND, case_manager=NOT_FOUND),
+            ),
+        }
     ),
     # --- configuration (Django admin) ----------------------------------------------------------
     "admin:index": page("admin:index", admin_page()),

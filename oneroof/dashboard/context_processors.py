@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from oneroof.families.access import CASE_ROLES
+from oneroof.intake.handovers import can_see_handovers
 from oneroof.intake.services import can_register_intake
 from oneroof.organisation.permissions import active_role
 
@@ -11,8 +12,13 @@ def case_navigation(request: HttpRequest) -> dict[str, bool]:
     """Which case-work sections the navigation offers: the checks the views make."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"can_see_families": False, "can_register_intake": False}
+        return {
+            "can_see_families": False,
+            "can_register_intake": False,
+            "can_see_handovers": False,
+        }
     return {
         "can_see_families": active_role(user) in CASE_ROLES,
         "can_register_intake": can_register_intake(user),
+        "can_see_handovers": can_see_handovers(user),
     }

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from oneroof.audit import services as audit
+from oneroof.cases.permissions import requestable_case_ids
 from oneroof.core.types import AuthenticatedRequest
 from oneroof.organisation.permissions import active_role
 
@@ -45,4 +46,8 @@ def family_detail(request: AuthenticatedRequest, family_id: int) -> HttpResponse
         target=view.family,
         target_label=f"#{view.family.pk}",
     )
-    return render(request, "families/family_detail.html", {"view": view})
+    return render(
+        request,
+        "families/family_detail.html",
+        {"view": view, "handover_case_ids": requestable_case_ids(request.user, view.cases)},
+    )

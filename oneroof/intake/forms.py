@@ -13,12 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from localflavor.pl.forms import PLPESELField
 
+from oneroof.cases.models import Case
 from oneroof.families import validation
 from oneroof.families.models import Person, Relationship, SafeContactRule
 from oneroof.families.pesel import birth_date_from_pesel
 from oneroof.organisation.models import Centre
 
-from .models import ReferralChannel, Urgency
+from .models import CentreHandover, ReferralChannel, Urgency
 from .services import validate_submission
 from .submission import (
     ContactInput,
@@ -172,7 +173,9 @@ def person_choices(persons: list[dict[str, Any]]) -> list[tuple[str, str]]:
 
 class RelationshipForm(forms.Form):
     from_person = forms.ChoiceField(label=_("Person"))
-    kind = forms.ChoiceField(label=_("is"), choices=Relationship.Kind.choices)
+    # The empty choice keeps an unused row empty: without it the browser posts the first kind
+    # and the row counts as filled in, with its persons missing.
+    kind = forms.ChoiceField(label=_("is"), choices=[("", "—"), *Relationship.Kind.choices])
     to_person = forms.ChoiceField(label=_("of"))
 
     def __init__(self, *args: Any, persons: list[dict[str, Any]], **kwargs: Any) -> None:
@@ -429,3 +432,56 @@ def build_submission(
         centre_id=centre.pk if centre is not None else 0,
         override_reason=routing.get("override_reason", ""),
     )
+
+
+class HandoverRequestForm(forms.Form):
+    """Refer or transfer one case: the shape only; the rules are in ``handovers``."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind of handover"),
+        choices=CentreHandover.Kind.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "A referral shares the case and your centre stays its owner; a transfer moves the "
+            "case and your centre no longer sees it once the transfer is accepted."
+        ),
+    )
+    to_centre = forms.ModelChoiceField(
+        label=_("Receiving centre"), queryset=Centre.objects.none(), empty_label=None
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "The receiving coordinator reads this before deciding: describe the need, not the "
+            "persons' details."
+        ),
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["to_centre"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared above
+        field.queryset = Centre.objects.filter(is_active=True).exclude(pk=case.centre_id)
+
+
+class HandoverDecisionForm(forms.Form):
+    ACCEPT, DECLINE = "accept", "decline"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(ACCEPT, _("Accept")), (DECLINE, _("Decline"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you decline; the sending centre sees it."),
+    )
+
+    @property
+    def accepts(self) -> bool:
+        return bool(self.cleaned_data["decision"] == self.ACCEPT)

@@ -7,16 +7,21 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
 from formtools.wizard.views import SessionWizardView
 
-from oneroof.families.access import families_visible_to
+from oneroof.cases.permissions import can_request_handover
+from oneroof.core.access import get_visible_or_404
+from oneroof.core.types import AuthenticatedRequest
+from oneroof.families.access import cases_visible_to, families_visible_to
 from oneroof.families.queries import DuplicateMatch, find_duplicates
 
-from . import forms, services
+from . import forms, handovers, services
+from .models import CentreHandover
 
 STEP_TITLES = {
     "contact": gettext_lazy("Contact or referral"),
@@ -135,3 +140,88 @@ class IntakeWizard(SessionWizardView):
         if families_visible_to(self.request.user).filter(pk=case.family_id).exists():
             return redirect("families:detail", family_id=case.family_id)
         return redirect("families:list")
+
+
+# --- handovers between centres ------------------------------------------------------------------
+
+
+def _require_handover_role(request: AuthenticatedRequest) -> None:
+    if not handovers.can_see_handovers(request.user):
+        raise PermissionDenied
+
+
+def _add_errors(form: Form, error: ValidationError) -> None:
+    for key, field_messages in error.message_dict.items():
+        field = key if key in form.fields else None
+        for message in field_messages:
+            form.add_error(field, message)
+
+
+@require_GET
+def handover_list(request: AuthenticatedRequest) -> HttpResponse:
+    _require_handover_role(request)
+    inbox = handovers.inbox_for(request.user)
+    return render(request, "intake/handover_list.html", {"inbox": inbox})
+
+
+@require_http_methods(["GET", "POST"])
+def handover_request(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    _require_handover_role(request)
+    case = get_visible_or_404(cases_visible_to(request.user).select_related("centre"), case_id)
+    if not can_request_handover(request.user, case):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    form = forms.HandoverRequestForm(data, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            handover = handovers.request_handover(
+                actor=request.user,
+                case=case,
+                to_centre=form.cleaned_data["to_centre"],
+                kind=form.cleaned_data["kind"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Sent: case %(number)s awaits the decision of %(centre)s.")
+                % {"number": case.number, "centre": handover.to_centre},
+            )
+            return redirect("intake:handover-list")
+    return render(request, "intake/handover_request.html", {"case": case, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def handover_decide(request: AuthenticatedRequest, handover_id: int) -> HttpResponse:
+    _require_handover_role(request)
+    handover = get_visible_or_404(handovers.handovers_visible_to(request.user), handover_id)
+    if not handovers.can_decide_handover(request.user, handover):
+        raise PermissionDenied
+    pending = handover.status == CentreHandover.Status.PENDING
+    form = forms.HandoverDecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            handovers.decide_handover(
+                actor=request.user,
+                handover=handover,
+                accept=form.accepts,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if form.accepts:
+                message = _("Accepted: case %(number)s is now available to your centre.")
+            else:
+                message = _(
+                    "Declined: case %(number)s stays where it is; the sender sees your reason."
+                )
+            messages.success(request, message % {"number": handover.case.number})
+            return redirect("intake:handover-list")
+    return render(
+        request,
+        "intake/handover_decide.html",
+        {"handover": handover, "form": form, "pending": pending},
+    )

@@ -6,7 +6,14 @@ import factory
 
 from oneroof.accounts.tests.factories import UserFactory
 from oneroof.cases.tests.factories import CaseFactory
-from oneroof.intake.models import EligibilityRule, Referral, ReferralChannel, Urgency
+from oneroof.intake.models import (
+    CentreHandover,
+    EligibilityRule,
+    Referral,
+    ReferralChannel,
+    Urgency,
+)
+from oneroof.organisation.tests.factories import CentreFactory
 
 
 class ReferralFactory(factory.django.DjangoModelFactory):
@@ -26,3 +33,17 @@ class EligibilityRuleFactory(factory.django.DjangoModelFactory):
         model = EligibilityRule
 
     requirement = EligibilityRule.Requirement.CHILD_IN_FAMILY
+
+
+class CentreHandoverFactory(factory.django.DjangoModelFactory):
+    """A pending referral of a new case from its centre to another one."""
+
+    class Meta:
+        model = CentreHandover
+
+    case = factory.SubFactory(CaseFactory)
+    kind = CentreHandover.Kind.REFERRAL
+    from_centre = factory.LazyAttribute(lambda h: h.case.centre)
+    to_centre = factory.SubFactory(CentreFactory)
+    reason = "Rodzina potrzebuje terapii par."
+    requested_by = factory.SubFactory(UserFactory)
