@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from oneroof.audit import services as audit
 from oneroof.cases.permissions import requestable_case_ids
@@ -22,10 +22,12 @@ def _require_case_role(request: AuthenticatedRequest) -> None:
         raise PermissionDenied
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def family_list(request: AuthenticatedRequest) -> HttpResponse:
     _require_case_role(request)
-    query = request.GET.get("q", "").strip()[:100]
+    # Searches are POSTed: a PESEL or phone number must never end up in a URL, where server
+    # logs, browser history and the Referer header would keep it.
+    query = request.POST.get("q", "").strip()[:100] if request.method == "POST" else ""
     hits = search_persons(request.user, query) if query else []
     page = Paginator(families_list_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     if query:
