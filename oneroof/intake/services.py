@@ -250,7 +250,11 @@ def _create_persons(actor: User, family: Family, submission: IntakeSubmission) -
     for data in submission.persons:
         if data.existing_person_id is not None:
             # Linking is an explicit choice among records the user may already see.
-            person = linkable.get(pk=data.existing_person_id)
+            person = linkable.filter(pk=data.existing_person_id).first()
+            if person is None:
+                raise ValidationError(
+                    {f"persons.{data.key}": _("The chosen existing record is not available.")}
+                )
         else:
             person = Person(
                 first_name=data.first_name.strip(),
