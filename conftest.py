@@ -7,8 +7,10 @@ second factor, as the two-factor login would; tests of the login flow itself use
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
@@ -16,6 +18,17 @@ from oneroof.accounts.models import User
 from oneroof.accounts.tests.factories import TOTPDeviceFactory, UserFactory
 from oneroof.organisation.models import ORGANISATION_WIDE_ROLES, Centre, Membership, Role
 from oneroof.organisation.tests.factories import CentreFactory, MembershipFactory
+
+
+@pytest.fixture(autouse=True)
+def _published_instruments(request: pytest.FixtureRequest) -> None:
+    """What migrations publish (NORR-P v1) is there for every database test, also after a
+    live_server test has flushed the database (data migrations do not run again)."""
+    if not {"db", "transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("db")
+    load_norr_p_v1 = import_module("oneroof.assessment.migrations.0002_load_norr_p_v1").load
+    load_norr_p_v1(django_apps, None)
 
 
 @pytest.fixture

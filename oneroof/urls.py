@@ -44,6 +44,8 @@ urlpatterns = [
     path("audyt/", include("oneroof.audit.urls")),
     path("rodziny/", include("oneroof.families.urls")),
     path("przyjecie/", include("oneroof.intake.urls")),
+    path("diagnoza/", include("oneroof.assessment.urls")),
+    path("powiadomienia/", include("oneroof.notifications.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

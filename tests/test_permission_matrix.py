@@ -26,6 +26,14 @@ from django.utils import timezone
 
 from conftest import make_staff
 from oneroof.accounts.models import User
+from oneroof.assessment import scoring
+from oneroof.assessment import services as assessment
+from oneroof.assessment.models import (
+    Administration,
+    AssessmentResult,
+    Recommendation,
+    SafetyAlert,
+)
 from oneroof.audit import services as audit
 from oneroof.audit.models import AuditEvent
 from oneroof.cases.models import Case
@@ -39,6 +47,7 @@ from oneroof.intake.tests.factories import (
     EligibilityRuleFactory,
     ReferralFactory,
 )
+from oneroof.notifications.models import Notification
 from oneroof.organisation.models import Centre, Membership, Role
 from oneroof.organisation.tests.factories import CentreFactory, RoomFactory
 
@@ -99,6 +108,32 @@ def handover_page(*, coordinator: Answer, case_manager: Answer) -> dict[str, Ans
         coordinator=coordinator,
         case_manager=case_manager,
     )
+
+
+ANSWERING_ROLE_NAMES = ("case_manager", "therapist", "clinical_lead")
+
+
+def norr_answers_page(allowed: Answer, *, roles: tuple[str, ...]) -> dict[str, Answer]:
+    """A person's NORR answers: roles outside case work are refused; case roles get 404
+    unless they may see this person's answers (``roles``), who get ``allowed``."""
+    per_role = {**dict.fromkeys(CASE_ROLE_NAMES, NOT_FOUND), **dict.fromkeys(roles, allowed)}
+    return answers(anonymous=TO_LOGIN, signed_in=FORBIDDEN, **per_role)
+
+
+def norr_results_page(*, roles: tuple[str, ...]) -> dict[str, Answer]:
+    """A person's NORR result: roles outside case work are refused; case roles get 404 unless
+    they may see this person's results (``roles``): the case team and the clinical lead
+    (walls permitting), and the coordinator (bands and red flags, never answers)."""
+    per_role = {**dict.fromkeys(CASE_ROLE_NAMES, NOT_FOUND), **dict.fromkeys(roles, OK)}
+    return answers(anonymous=TO_LOGIN, signed_in=FORBIDDEN, **per_role)
+
+
+def alert_page(*, roles: tuple[str, ...]) -> dict[str, Answer]:
+    """A safety alert: roles outside case work are refused the section; case roles get 404
+    unless the alert is in their scope (``roles``): the centre's coordinator and clinical
+    lead, and the case manager of the alert's case. Therapists and intake never see alerts."""
+    per_role = {**dict.fromkeys(CASE_ROLE_NAMES, NOT_FOUND), **dict.fromkeys(roles, OK)}
+    return answers(anonymous=TO_LOGIN, signed_in=FORBIDDEN, **per_role)
 
 
 def admin_page(sysadmin: Answer = OK) -> dict[str, Answer]:
@@ -260,6 +295,126 @@ class World:
     def handover_between_other_centres(self) -> CentreHandover:
         return self._handover(self.case_at_other_centre, self.third_centre)
 
+    def _in_progress_administration(self, family: Family) -> Administration:
+        """An adult's NORR questionnaire, started and not finished, in the family's case."""
+        return Administration.objects.create(
+            case=family.cases.get(),
+            person=family.members.select_related("person").first().person,
+            version=assessment.current_version(),
+            form=Administration.Form.ADULT,
+            administered_by=self.colleague,
+        )
+
+    @cached_property
+    def in_progress_administration_of_subjects_family(self) -> Administration:
+        return self._in_progress_administration(self.family_of_subject)
+
+    @cached_property
+    def in_progress_administration_at_own_centre(self) -> Administration:
+        return self._in_progress_administration(self.family_at_own_centre)
+
+    @cached_property
+    def in_progress_administration_at_other_centre(self) -> Administration:
+        return self._in_progress_administration(self.family_at_other_centre)
+
+    def _alert(self, case: Case, *, decided: bool = False) -> SafetyAlert:
+        """A red flag raised by a completed NORR administration of the case's first member."""
+        administration = Administration.objects.create(
+            case=case,
+            person=case.family.members.select_related("person").first().person,
+            version=assessment.current_version(),
+            form=Administration.Form.ADULT,
+            status=Administration.Status.COMPLETED,
+            completed_at=timezone.now(),
+            administered_by=self.colleague,
+        )
+        decision: dict[str, Any] = {}
+        if decided:
+            decision = {
+                "decided_by": self.colleague,
+                "decided_at": timezone.now(),
+                "blue_card": SafetyAlert.BlueCard.NOT_OPENED,
+                "blue_card_reasons": "Plan bezpieczeństwa wystarcza.",
+                "child_referral": SafetyAlert.ChildReferral.NOT_APPLICABLE,
+            }
+        return SafetyAlert.objects.create(
+            case=case,
+            administration=administration,
+            red_flags=[{"item": "S2", "answer": "yes"}],
+            **decision,
+        )
+
+    @cached_property
+    def alert_of_subjects_case(self) -> SafetyAlert:
+        return self._alert(self.case_of_subject)
+
+    @cached_property
+    def alert_of_subjects_team(self) -> SafetyAlert:
+        return self._alert(self.family_of_subject.cases.get())
+
+    @cached_property
+    def alert_at_own_centre(self) -> SafetyAlert:
+        return self._alert(self.case_at_own_centre)
+
+    @cached_property
+    def decided_alert_at_own_centre(self) -> SafetyAlert:
+        return self._alert(self._case_at(self.centre, self.colleague), decided=True)
+
+    @cached_property
+    def alert_at_other_centre(self) -> SafetyAlert:
+        return self._alert(self.case_at_other_centre)
+
+    @cached_property
+    def notification_of_colleague(self) -> Notification:
+        return Notification.objects.create(user=self.colleague, message="Test", url="/")
+
+    def _completed_administration(self, family: Family) -> Administration:
+        """A completed adult NORR administration of the family's first member, with the
+        result stored as scored."""
+        administration = Administration.objects.create(
+            case=family.cases.get(),
+            person=family.members.select_related("person").first().person,
+            version=assessment.current_version(),
+            form=Administration.Form.ADULT,
+            status=Administration.Status.COMPLETED,
+            completed_at=timezone.now(),
+            administered_by=self.colleague,
+        )
+        outcome = scoring.score(
+            administration.version.definition, administration.form, {"E1": 2, "E2": 1, "E3": 0}
+        )
+        AssessmentResult.objects.create(
+            administration=administration,
+            scorer_version=outcome.scorer_version,
+            outcome=outcome.as_json(),
+            overall_band=outcome.overall_band or "",
+            is_critical=outcome.is_critical,
+        )
+        return administration
+
+    @cached_property
+    def completed_administration_of_subjects_family(self) -> Administration:
+        return self._completed_administration(self.family_of_subject)
+
+    @cached_property
+    def completed_administration_at_own_centre(self) -> Administration:
+        return self._completed_administration(self.family_at_own_centre)
+
+    @cached_property
+    def completed_administration_at_other_centre(self) -> Administration:
+        return self._completed_administration(self.family_at_other_centre)
+
+    @cached_property
+    def recommendation_of_subjects_family(self) -> Recommendation:
+        administration = self.completed_administration_of_subjects_family
+        return Recommendation.objects.create(
+            case=administration.case,
+            administration=administration,
+            code="couples_therapy",
+            text="Terapia par",
+            provider="dom-terapii",
+        )
+
     def content_type_id(self, model: type) -> int:
         return ContentType.objects.get_for_model(model).pk
 
@@ -357,6 +512,12 @@ MATRIX: dict[str, Row] = {
     "accounts:logout-everywhere": page("accounts:logout-everywhere", POST_ONLY_BEHIND_LOGIN),
     # --- home ----------------------------------------------------------------------------------
     "dashboard:home": page("dashboard:home", PAGE_FOR_EVERY_ROLE),
+    # --- notifications: everyone has their own; marking one read is a POST ----------------------
+    "notifications:list": page("notifications:list", PAGE_FOR_EVERY_ROLE),
+    "notifications:read": row(
+        to("notifications:read", lambda w: w.notification_of_colleague.pk),
+        POST_ONLY_BEHIND_LOGIN,
+    ),
     # --- organisation --------------------------------------------------------------------------
     "organisation:centre-detail": Row(
         {
@@ -512,6 +673,154 @@ MATRIX: dict[str, Row] = {
             ),
         }
     ),
+    # --- NORR diagnosis: administering (views_administration) ---------------------------------
+    # The case's diagnosis page: whoever may see the family (as on the family page).
+    "assessment:case": Row(
+        {
+            "own-team": Variant(
+                to("assessment:case", lambda w: w.family_of_subject.cases.get().pk),
+                PAGE_FOR_CASE_ROLES,
+            ),
+            "own-centre": Variant(
+                to("assessment:case", lambda w: w.family_at_own_centre.cases.get().pk),
+                answers(
+                    anonymous=TO_LOGIN,
+                    signed_in=FORBIDDEN,
+                    coordinator=OK,
+                    clinical_lead=OK,
+                    case_manager=NOT_FOUND,
+                    therapist=NOT_FOUND,
+                    intake=NOT_FOUND,
+                ),
+            ),
+            "other-centre": Variant(
+                to("assessment:case", lambda w: w.family_at_other_centre.cases.get().pk),
+                norr_answers_page(OK, roles=()),
+            ),
+        }
+    ),
+    "assessment:start": row(
+        to("assessment:start", lambda w: w.family_of_subject.cases.get().pk),
+        POST_ONLY_BEHIND_LOGIN,
+    ),
+    # Answers: the case team and the clinical lead; never the coordinator (results only) or
+    # intake (no diagnosis data).
+    "assessment:administer": Row(
+        {
+            "own-team": Variant(
+                to(
+                    "assessment:administer",
+                    lambda w: w.in_progress_administration_of_subjects_family.pk,
+                ),
+                norr_answers_page(OK, roles=ANSWERING_ROLE_NAMES),
+            ),
+            "own-centre": Variant(
+                to(
+                    "assessment:administer", lambda w: w.in_progress_administration_at_own_centre.pk
+                ),
+                norr_answers_page(OK, roles=("clinical_lead",)),
+            ),
+            "other-centre": Variant(
+                to(
+                    "assessment:administer",
+                    lambda w: w.in_progress_administration_at_other_centre.pk,
+                ),
+                norr_answers_page(OK, roles=()),
+            ),
+        }
+    ),
+    "assessment:complete": row(
+        to("assessment:complete", lambda w: w.in_progress_administration_of_subjects_family.pk),
+        POST_ONLY_BEHIND_LOGIN,
+    ),
+    # Without a respondent lock in the session there is nothing to hand back.
+    "assessment:handback": Row(
+        {
+            "own-team": Variant(
+                to(
+                    "assessment:handback",
+                    lambda w: w.in_progress_administration_of_subjects_family.pk,
+                ),
+                norr_answers_page(redirect("assessment:administer"), roles=ANSWERING_ROLE_NAMES),
+            ),
+            "other-centre": Variant(
+                to(
+                    "assessment:handback", lambda w: w.in_progress_administration_at_other_centre.pk
+                ),
+                norr_answers_page(OK, roles=()),
+            ),
+        }
+    ),
+    # --- NORR diagnosis: results (views_results) ---------------------------------------------
+    # Results: the case team and the clinical lead (walls permitting) and the coordinator
+    # (bands and red flags only); intake sees no diagnosis data; the PDF follows the page.
+    **{
+        name: Row(
+            {
+                "own-team": Variant(
+                    to(name, lambda w: w.completed_administration_of_subjects_family.pk),
+                    norr_results_page(
+                        roles=("case_manager", "therapist", "clinical_lead", "coordinator")
+                    ),
+                ),
+                "own-centre": Variant(
+                    to(name, lambda w: w.completed_administration_at_own_centre.pk),
+                    norr_results_page(roles=("clinical_lead", "coordinator")),
+                ),
+                "other-centre": Variant(
+                    to(name, lambda w: w.completed_administration_at_other_centre.pk),
+                    norr_results_page(roles=()),
+                ),
+            }
+        )
+        for name in ("assessment:result", "assessment:summary-pdf")
+    },
+    "assessment:rate": row(
+        to("assessment:rate", lambda w: w.completed_administration_of_subjects_family.pk),
+        POST_ONLY_BEHIND_LOGIN,
+    ),
+    "assessment:recommendation-decide": row(
+        to(
+            "assessment:recommendation-decide",
+            lambda w: w.recommendation_of_subjects_family.pk,
+        ),
+        POST_ONLY_BEHIND_LOGIN,
+    ),
+    # --- NORR diagnosis: safety alerts and deadlines (views_alerts) -----------------------------
+    # Case roles get the lists, scoped by alerts_visible_to / overdue_diagnoses (empty for
+    # therapists); roles outside case work are refused the section.
+    "assessment:alert-list": page("assessment:alert-list", PAGE_FOR_CASE_ROLES),
+    "assessment:alert": Row(
+        {
+            "subjects-case": Variant(
+                to("assessment:alert", lambda w: w.alert_of_subjects_case.pk),
+                alert_page(roles=("case_manager", "clinical_lead", "coordinator")),
+            ),
+            # On the subject's team (works with the whole family) but not its case manager.
+            "subjects-team": Variant(
+                to("assessment:alert", lambda w: w.alert_of_subjects_team.pk),
+                alert_page(roles=("clinical_lead", "coordinator")),
+            ),
+            "own-centre": Variant(
+                to("assessment:alert", lambda w: w.alert_at_own_centre.pk),
+                alert_page(roles=("clinical_lead", "coordinator")),
+            ),
+            # Shown read-only with its decision.
+            "own-centre-decided": Variant(
+                to("assessment:alert", lambda w: w.decided_alert_at_own_centre.pk),
+                alert_page(roles=("clinical_lead", "coordinator")),
+            ),
+            "other-centre": Variant(
+                to("assessment:alert", lambda w: w.alert_at_other_centre.pk),
+                alert_page(roles=()),
+            ),
+        }
+    ),
+    "assessment:joint-sessions-clear": row(
+        to("assessment:joint-sessions-clear", lambda w: w.case_of_subject.pk),
+        POST_ONLY_BEHIND_LOGIN,
+    ),
+    "assessment:overdue": page("assessment:overdue", PAGE_FOR_CASE_ROLES),
     # --- configuration (Django admin) ----------------------------------------------------------
     "admin:index": page("admin:index", admin_page()),
     # Signed in already: no second login form, for the system administrator either.

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from oneroof.core.types import AuthenticatedRequest
+from oneroof.organisation.models import Role
 from oneroof.organisation.permissions import can_browse_audit
 
 from . import services
@@ -17,6 +18,7 @@ from .filters import AuditEventFilter
 from .queries import audit_events_visible_to, get_audit_event_for
 
 PAGE_SIZE = 50
+ROLE_LABELS = dict(Role.choices)
 EXPORT_COLUMNS = (
     "seq", "occurred_at", "actor_label", "role", "centre_label", "action",
     "target_type", "target_id", "target_label", "changes", "reason", "ip_address",
@@ -33,6 +35,8 @@ def event_list(request: AuthenticatedRequest) -> HttpResponse:
     _require_browser(request)
     events = AuditEventFilter(request.GET, queryset=audit_events_visible_to(request.user))
     page = Paginator(events.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for event in page:
+        event.role_label = ROLE_LABELS.get(event.role, event.role)
     services.record_view(actor=request.user, action="audit.events_viewed")
     query = request.GET.copy()
     query.pop("page", None)
@@ -47,6 +51,7 @@ def event_list(request: AuthenticatedRequest) -> HttpResponse:
 def event_detail(request: AuthenticatedRequest, event_id: int) -> HttpResponse:
     _require_browser(request)
     event = get_audit_event_for(request.user, event_id)
+    event.role_label = ROLE_LABELS.get(event.role, event.role)  # type: ignore[attr-defined]
     services.record_view(actor=request.user, action="audit.event_viewed", target=event)
     return render(request, "audit/event_detail.html", {"event": event})
 

@@ -7,10 +7,14 @@ Membership of the case team is what grants access to a family's identity and cas
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+DIAGNOSIS_WITHIN = timedelta(days=14)
 
 
 class Case(models.Model):
@@ -42,12 +46,17 @@ class Case(models.Model):
         related_name="managed_cases",
     )
     first_contact_on = models.DateField(_("first contact"))
+    joint_sessions_blocked = models.BooleanField(
+        _("joint couple/family sessions blocked"),
+        default=False,
+        help_text=_("Set by a red flag; cleared only after a reassessment."),
+    )
     opened_at = models.DateTimeField(auto_now_add=True)
     shared_with = models.ManyToManyField(
         "organisation.Centre",
         blank=True,
         related_name="shared_cases",
-        help_text="Centres that accepted a referral of this case (the owner stays).",
+        help_text=_("Centres that accepted a referral of this case (the owner stays)."),
     )
 
     class Meta:
@@ -65,6 +74,11 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def diagnosis_due_on(self) -> date:
+        """The NORR diagnosis is due within two weeks of the first contact."""
+        return self.first_contact_on + DIAGNOSIS_WITHIN
 
 
 class CaseTeamMember(models.Model):

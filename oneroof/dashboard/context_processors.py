@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from oneroof.assessment.services import ALERT_DECIDING_ROLES
 from oneroof.families.access import CASE_ROLES
 from oneroof.intake.handovers import can_see_handovers
 from oneroof.intake.services import can_register_intake
@@ -16,9 +17,11 @@ def case_navigation(request: HttpRequest) -> dict[str, bool]:
             "can_see_families": False,
             "can_register_intake": False,
             "can_see_handovers": False,
+            "can_see_alerts": False,
         }
     return {
         "can_see_families": active_role(user) in CASE_ROLES,
         "can_register_intake": can_register_intake(user),
         "can_see_handovers": can_see_handovers(user),
+        "can_see_alerts": active_role(user) in ALERT_DECIDING_ROLES,
     }

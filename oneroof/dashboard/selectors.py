@@ -8,17 +8,21 @@ from typing import Any
 
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Window
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from oneroof.accounts.models import User
+from oneroof.assessment.queries import open_alerts_for, overdue_diagnoses
 from oneroof.audit.models import AuditEvent
 from oneroof.audit.queries import audit_events_visible_to
 from oneroof.organisation.models import Centre, Membership, Role
 from oneroof.organisation.permissions import active_centre_id, active_role
 
 RECENT_EVENTS = 10
+OPEN_ALERTS_SHOWN = 10
+# The roles that decide safety alerts and answer for the diagnosis deadline of their centre.
+DIAGNOSIS_WATCH_ROLES = frozenset({Role.CASE_MANAGER, Role.CLINICAL_LEAD, Role.COORDINATOR})
 
 
 @dataclass
@@ -38,6 +42,8 @@ def home_for(user: Any) -> HomePage:
     context = _centre_context(user)
     if role in (Role.COORDINATOR, Role.CLINICAL_LEAD):
         context["recent_events"] = list(audit_events_visible_to(user)[:RECENT_EVENTS])
+    if role in DIAGNOSIS_WATCH_ROLES:
+        context.update(_diagnosis_context(user))
     return HomePage(f"dashboard/home_{role}.html", context)
 
 
@@ -56,6 +62,19 @@ def _centre_context(user: Any) -> dict[str, Any]:
         .order_by("role", "user__last_name", "user__first_name")
     )
     return {"centre": centre, "team": team}
+
+
+def _diagnosis_context(user: Any) -> dict[str, Any]:
+    """Open safety alerts and overdue diagnoses of the centre, in two queries: the window
+    count carries the number of all open alerts on each of the first few rows."""
+    alerts = list(
+        open_alerts_for(user).annotate(open_total=Window(Count("pk")))[:OPEN_ALERTS_SHOWN]
+    )
+    return {
+        "open_alerts": alerts,
+        "open_alert_count": alerts[0].open_total if alerts else 0,
+        "overdue_count": overdue_diagnoses(user).count(),
+    }
 
 
 def _dpo_context(user: Any) -> dict[str, Any]:

@@ -12,6 +12,9 @@ it let through. The rules are shared/domain/access.md:
 * D4 safety facts: coordinator, clinical lead, case manager in full; a therapist sees that
   restrictions apply and the safe-contact rules of the persons they work with; an intake
   worker records flags and reads their own entries.
+* D5 diagnosis (NORR answers and results): the case manager, the case team and the clinical
+  lead for the persons they are linked to, never across a wall; the coordinator sees results
+  (bands, red flags) only, never answers; intake sees none.
 
 The wall: if A is marked do-not-disclose-to B, staff whose person-links in the family
 include B but not A see A's name and place in the family, and nothing of A's D3.
@@ -55,6 +58,8 @@ class FamilyAccess:
     contact_person_ids: frozenset[int] = frozenset()
     linked_person_ids: frozenset[int] = frozenset()
     walled_person_ids: frozenset[int] = frozenset()
+    diagnosis_person_ids: frozenset[int] = frozenset()  # NORR answers and full results
+    result_person_ids: frozenset[int] = frozenset()  # bands and red flags only
     safety: SafetyAccess = SafetyAccess.NONE
     reasons: tuple[str, ...] = field(default=())
 
@@ -63,6 +68,12 @@ class FamilyAccess:
 
     def is_linked_to(self, person_id: int) -> bool:
         return person_id in self.linked_person_ids
+
+    def sees_answers_of(self, person_id: int) -> bool:
+        return person_id in self.diagnosis_person_ids
+
+    def sees_results_of(self, person_id: int) -> bool:
+        return person_id in self.result_person_ids
 
 
 def _centre_cases(centre_id: int) -> Q:
@@ -139,12 +150,18 @@ def access_for_families(user: Any, family_ids: Iterable[int]) -> dict[int, Famil
         else:
             contact = everyone - walled
             safety = SafetyAccess.OWN_ENTRIES if role == Role.INTAKE else SafetyAccess.FULL
+        diagnosis: frozenset[int] = frozenset()
+        if role in (Role.CASE_MANAGER, Role.THERAPIST, Role.CLINICAL_LEAD):
+            diagnosis = linked - walled
+        results = everyone if role == Role.COORDINATOR else diagnosis
         result[family_id] = FamilyAccess(
             family_id=family_id,
             identity=True,
             contact_person_ids=contact,
             linked_person_ids=linked,
             walled_person_ids=walled,
+            diagnosis_person_ids=diagnosis,
+            result_person_ids=results,
             safety=safety,
         )
     return result

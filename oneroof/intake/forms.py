@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from localflavor.pl.forms import PLPESELField
 
 from oneroof.cases.models import Case
@@ -175,8 +176,13 @@ class RelationshipForm(forms.Form):
     from_person = forms.ChoiceField(label=_("Person"))
     # The empty choice keeps an unused row empty: without it the browser posts the first kind
     # and the row counts as filled in, with its persons missing.
-    kind = forms.ChoiceField(label=_("is"), choices=[("", "—"), *Relationship.Kind.choices])
-    to_person = forms.ChoiceField(label=_("of"))
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("relationship: <person> is <kind> of <person>", "is"),
+        choices=[("", "—"), *Relationship.Kind.choices],
+    )
+    to_person = forms.ChoiceField(
+        label=pgettext_lazy("relationship: <person> is <kind> of <person>", "of")
+    )
 
     def __init__(self, *args: Any, persons: list[dict[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "oneroof.families",
     "oneroof.cases",
     "oneroof.intake",
+    "oneroof.assessment",
+    "oneroof.notifications",
     "oneroof.dashboard",
     "oneroof.demo",
 ]
@@ -65,6 +67,8 @@ MIDDLEWARE = [
     "oneroof.audit.middleware.AuditRequestContextMiddleware",
     "oneroof.accounts.middleware.RequireTwoFactorMiddleware",
     "oneroof.organisation.middleware.ActiveMembershipMiddleware",
+    # While a respondent holds the device, the session reaches that questionnaire only.
+    "oneroof.assessment.middleware.RespondentLockMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -90,6 +94,7 @@ TEMPLATES = [
                 "oneroof.core.context_processors.site",
                 "oneroof.organisation.context_processors.navigation",
                 "oneroof.dashboard.context_processors.case_navigation",
+                "oneroof.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -196,6 +201,8 @@ EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="oneroof@localhost")
+# Links in e-mails point here (no request exists when a job sends them).
+ONEROOF_BASE_URL = env("ONEROOF_BASE_URL", default="http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,
