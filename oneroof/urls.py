@@ -45,6 +45,7 @@ urlpatterns = [
     path("rodziny/", include("oneroof.families.urls")),
     path("przyjecie/", include("oneroof.intake.urls")),
     path("diagnoza/", include("oneroof.assessment.urls")),
+    path("sprawy/", include("oneroof.cases.urls")),
     path("powiadomienia/", include("oneroof.notifications.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),

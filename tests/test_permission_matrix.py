@@ -673,6 +673,42 @@ MATRIX: dict[str, Row] = {
             ),
         }
     ),
+    # --- cases: the case index of the active centre (D1) -----------------------------------------
+    # Case roles see their centre's cases (and referrals it accepted); other roles are refused.
+    "cases:list": page("cases:list", PAGE_FOR_CASE_ROLES),
+    "cases:detail": Row(
+        {
+            "own-centre": Variant(
+                to("cases:detail", lambda w: w.case_at_own_centre.pk), PAGE_FOR_CASE_ROLES
+            ),
+            "subjects-case": Variant(
+                to("cases:detail", lambda w: w.case_of_subject.pk), PAGE_FOR_CASE_ROLES
+            ),
+            "shared-with-own-centre": Variant(
+                to("cases:detail", lambda w: w.case_shared_with_own_centre.pk),
+                PAGE_FOR_CASE_ROLES,
+            ),
+            "other-centre": Variant(
+                to("cases:detail", lambda w: w.case_at_other_centre.pk),
+                answers(
+                    anonymous=TO_LOGIN,
+                    signed_in=FORBIDDEN,
+                    **dict.fromkeys(CASE_ROLE_NAMES, NOT_FOUND),
+                ),
+            ),
+        }
+    ),
+    **{
+        name: row(to(name, lambda w: w.case_of_subject.pk), POST_ONLY_BEHIND_LOGIN)
+        for name in (
+            "cases:status",
+            "cases:close",
+            "cases:reopen",
+            "cases:assign",
+            "cases:team-add",
+            "cases:team-remove",
+        )
+    },
     # --- NORR diagnosis: administering (views_administration) ---------------------------------
     # The case's diagnosis page: whoever may see the family (as on the family page).
     "assessment:case": Row(

@@ -12,12 +12,23 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 DIAGNOSIS_WITHIN = timedelta(days=14)
 
 
+class ClosureReason(models.TextChoices):
+    GOALS_ACHIEVED = "goals_achieved", _("goals achieved")
+    FAMILY_WITHDREW = "family_withdrew", _("family withdrew")
+    REFERRED_ELSEWHERE = "referred_elsewhere", _("referred elsewhere")
+    MOVED_AWAY = "moved_away", _("moved away")
+    OTHER = "other", _("other")
+
+
 class Case(models.Model):
+    ClosureReason = ClosureReason
+
     class Status(models.TextChoices):
         REFERRED = "referred", _("referred")
         IN_DIAGNOSIS = "in_diagnosis", _("in diagnosis")
@@ -52,6 +63,14 @@ class Case(models.Model):
         help_text=_("Set by a red flag; cleared only after a reassessment."),
     )
     opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closure_reason = models.CharField(
+        _("reason for closing"), max_length=20, choices=ClosureReason.choices, blank=True
+    )
+    closure_summary = models.TextField(_("closure summary"), blank=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text=_("Raised on every change; detects concurrent edits.")
+    )
     shared_with = models.ManyToManyField(
         "organisation.Centre",
         blank=True,
@@ -80,6 +99,10 @@ class Case(models.Model):
         """The NORR diagnosis is due within two weeks of the first contact."""
         return self.first_contact_on + DIAGNOSIS_WITHIN
 
+    @property
+    def days_since_first_contact(self) -> int:
+        return (timezone.localdate() - self.first_contact_on).days
+
 
 class CaseTeamMember(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="team")
@@ -96,3 +119,51 @@ class CaseTeamMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: #{self.user_id}"
+
+
+class CaseEvent(models.Model):
+    """One entry of the case timeline: what staff read. The audit trail stays the legal record."""
+
+    class Kind(models.TextChoices):
+        STATUS_CHANGED = "status_changed", _("status changed")
+        CASE_MANAGER_ASSIGNED = "case_manager_assigned", _("case manager assigned")
+        TEAM_MEMBER_ADDED = "team_member_added", _("team member added")
+        TEAM_MEMBER_REMOVED = "team_member_removed", _("team member removed")
+        CLOSED = "closed", _("closed")
+        REOPENED = "reopened", _("reopened")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    from_status = models.CharField(
+        _("from status"), max_length=20, choices=Case.Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("to status"), max_length=20, choices=Case.Status.choices, blank=True
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    subject_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member concerned"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The new case manager, or the team member added or removed."),
+    )
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        indexes = [models.Index(fields=["case", "-occurred_at"], name="case_event_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.kind}"

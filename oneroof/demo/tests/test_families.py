@@ -5,12 +5,13 @@ from django.core.management import call_command
 from oneroof.accounts.models import User
 from oneroof.cases.models import Case
 from oneroof.demo.families import generate_families
-from oneroof.families.models import DisclosureBlock, Person
+from oneroof.demo.organisation import load_demo_organisation
+from oneroof.families.models import DisclosureBlock, Family, Person
 from oneroof.families.validation import validate_pesel_matches
 
 
 def _generated(db: None, count: int = 40) -> None:
-    call_command("load_demo", verbosity=0)
+    load_demo_organisation()
     generate_families(count, actor=User.objects.get(username="rejestracja"), seed=3)
 
 
@@ -36,3 +37,9 @@ def test_generating_twice_adds_families_without_pesel_clashes(db: None) -> None:
     _generated(db)
     generate_families(40, actor=User.objects.get(username="rejestracja"), seed=3)
     assert Person.objects.values("pesel").distinct().count() == Person.objects.count()
+
+
+def test_the_demo_brings_fictional_families_once(db: None) -> None:
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    assert Family.objects.count() == 40

@@ -4,8 +4,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from oneroof.demo.organisation import DEMO_PASSWORD, load_demo_organisation
+from oneroof.accounts.models import User
+from oneroof.demo.families import generate_families
+from oneroof.demo.organisation import DEMO_PASSWORD, SEED, load_demo_organisation
+from oneroof.families.models import Family
 from oneroof.organisation.models import Membership
+
+DEMO_FAMILIES = 40
 
 
 class Command(BaseCommand):
@@ -13,6 +18,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         accounts = load_demo_organisation()
+        if not Family.objects.exists():
+            # A newcomer should find families to open; all generated, all fictional.
+            registrar = User.objects.get(username="rejestracja")
+            generate_families(DEMO_FAMILIES, actor=registrar, seed=SEED)
+            self.stdout.write(f"Generated {DEMO_FAMILIES} fictional families.")
         memberships = Membership.objects.filter(
             user__username__in=[a.username for a in accounts]
         ).select_related("user", "centre")

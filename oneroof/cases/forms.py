@@ -1,0 +1,127 @@
+"""Input shape of the case pages; the rules live in ``services``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from oneroof.accounts.models import User
+from oneroof.families.models import Person
+from oneroof.organisation.models import Membership, Role
+from oneroof.organisation.permissions import active_centre_id
+
+from .models import Case
+from .services import TEAM_ROLES, allowed_next_statuses
+
+
+def staff_at(centre_id: int | None, roles: Any) -> QuerySet[User]:
+    if centre_id is None:
+        return User.objects.none()
+    return User.objects.filter(
+        pk__in=Membership.objects.active()
+        .filter(centre_id=centre_id, role__in=list(roles))
+        .values("user_id")
+    ).order_by("last_name", "first_name", "username")
+
+
+class CaseFilter(django_filters.FilterSet):
+    """Filters of the case list; applied on top of what the user may see."""
+
+    status = django_filters.ChoiceFilter(choices=Case.Status.choices, label=_("Status"))
+    case_manager = django_filters.ModelChoiceFilter(
+        queryset=User.objects.none(), label=_("Case manager")
+    )
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue",
+        label=_("Diagnosis overdue"),
+        widget=forms.CheckboxInput,
+    )
+
+    class Meta:
+        model = Case
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["case_manager"].queryset = staff_at(
+            active_centre_id(user), [Role.CASE_MANAGER]
+        )
+
+    def filter_overdue(self, queryset: QuerySet[Case], name: str, value: bool) -> QuerySet[Case]:
+        return queryset.filter(Q(diagnosis_overdue=True)) if value else queryset
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ChoicesForm(forms.Form):
+    def _set_queryset(self, name: str, queryset: QuerySet[Any]) -> None:
+        field = self.fields[name]
+        if isinstance(field, forms.ModelChoiceField):  # ModelMultipleChoiceField is one too
+            field.queryset = queryset
+
+
+class StatusForm(VersionedForm):
+    to_status = forms.ChoiceField(label=_("New status"))
+    reason = forms.CharField(label=_("Reason (optional)"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(Case.Status.choices)
+        field = self.fields["to_status"]
+        if isinstance(field, forms.ChoiceField):
+            field.choices = [(s, labels[s]) for s in allowed_next_statuses(case)]
+        self.initial.setdefault("version", case.version)
+
+
+class CloseForm(VersionedForm):
+    reason = forms.ChoiceField(label=_("Reason for closing"), choices=Case.ClosureReason.choices)
+    summary = forms.CharField(label=_("Closure summary"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", case.version)
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Why is the case reopened?"), max_length=200)
+
+
+class AssignCaseManagerForm(ChoicesForm):
+    case_manager = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Case manager"))
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._set_queryset("case_manager", staff_at(case.centre_id, [Role.CASE_MANAGER]))
+
+
+class AddTeamMemberForm(ChoicesForm):
+    user = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Staff member"))
+    works_with = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        label=_("Works with"),
+        help_text=_("Leave empty for the whole family."),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._set_queryset("user", staff_at(case.centre_id, TEAM_ROLES))
+        self._set_queryset(
+            "works_with",
+            Person.objects.filter(memberships__family_id=case.family_id).order_by("pk"),
+        )
+
+
+class RemoveTeamMemberForm(ChoicesForm):
+    user = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Staff member"))
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._set_queryset("user", User.objects.filter(case_teams__case=case))

@@ -1,0 +1,16 @@
+from django.contrib.auth.decorators import login_required
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", login_required(views.case_list), name="list"),
+    path("<int:case_id>/", login_required(views.case_detail), name="detail"),
+    path("<int:case_id>/status/", login_required(views.case_status), name="status"),
+    path("<int:case_id>/zamkniecie/", login_required(views.case_close), name="close"),
+    path("<int:case_id>/wznowienie/", login_required(views.case_reopen), name="reopen"),
+    path("<int:case_id>/prowadzacy/", login_required(views.case_assign), name="assign"),
+    path("<int:case_id>/zespol/dodaj/", login_required(views.team_add), name="team-add"),
+    path("<int:case_id>/zespol/usun/", login_required(views.team_remove), name="team-remove"),
+]
