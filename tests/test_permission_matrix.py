@@ -36,7 +36,7 @@ from oneroof.assessment.models import (
 )
 from oneroof.audit import services as audit
 from oneroof.audit.models import AuditEvent
-from oneroof.cases.models import Case
+from oneroof.cases.models import Case, CaseNote
 from oneroof.cases.tests.factories import CaseFactory, CaseTeamMemberFactory
 from oneroof.core.types import AuditContext
 from oneroof.families.models import Family
@@ -253,6 +253,12 @@ class World:
     def case_of_subject(self) -> Case:
         """A case at the subject's centre with the subject as its case manager."""
         return self._case_at(self.centre, self.subject)
+
+    @cached_property
+    def note_of_subjects_case(self) -> CaseNote:
+        return CaseNote.objects.create(
+            case=self.case_of_subject, author=self.stranger, level="team", body="…"
+        )
 
     @cached_property
     def case_at_other_centre(self) -> Case:
@@ -707,7 +713,15 @@ MATRIX: dict[str, Row] = {
             "cases:assign",
             "cases:team-add",
             "cases:team-remove",
+            "cases:note-write",
         )
+    },
+    **{
+        name: row(
+            to(name, lambda w: w.case_of_subject.pk, lambda w: w.note_of_subjects_case.pk),
+            POST_ONLY_BEHIND_LOGIN,
+        )
+        for name in ("cases:note-correct", "cases:note-edit")
     },
     # --- NORR diagnosis: administering (views_administration) ---------------------------------
     # The case's diagnosis page: whoever may see the family (as on the family page).

@@ -10,11 +10,14 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from oneroof.accounts.models import User
+from oneroof.families.access import NOTE_ROLES, FamilyAccess
 from oneroof.families.models import Person
 from oneroof.organisation.models import Membership, Role
 from oneroof.organisation.permissions import active_centre_id
 
-from .models import Case
+from .models import Case, CaseNote
+from .notes import MAX_NOTE_LENGTH
+from .permissions import can_write_note_level
 from .services import TEAM_ROLES, allowed_next_statuses
 
 
@@ -125,3 +128,57 @@ class RemoveTeamMemberForm(ChoicesForm):
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._set_queryset("user", User.objects.filter(case_teams__case=case))
+
+
+class NoteForm(ChoicesForm):
+    level = forms.ChoiceField(label=_("Confidentiality"))
+    about = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        label=_("About"),
+        help_text=_("Leave empty for a note about the family as a whole."),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    restricted_to = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label=_("Restricted to"),
+        help_text=_("Only for notes restricted to named staff."),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    body = forms.CharField(
+        label=_("Note"), max_length=MAX_NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(
+        self, *args: Any, case: Case, user: Any, access: FamilyAccess, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["level"]
+        if isinstance(field, forms.ChoiceField):
+            field.choices = [
+                (value, label)
+                for value, label in CaseNote.Level.choices
+                if can_write_note_level(user, value)
+            ]
+        persons = access.linked_person_ids - access.walled_person_ids
+        self._set_queryset("about", Person.objects.filter(pk__in=persons).order_by("pk"))
+        self._set_queryset(
+            "restricted_to",
+            staff_at(case.centre_id, NOTE_ROLES).exclude(pk=user.pk),
+        )
+
+
+class CorrectNoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Correction"),
+        max_length=MAX_NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    reason = forms.CharField(label=_("Why is it corrected?"), max_length=200)
+
+
+class EditNoteForm(VersionedForm):
+    body = forms.CharField(
+        label=_("Note"), max_length=MAX_NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
+    )

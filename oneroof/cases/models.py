@@ -167,3 +167,63 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.kind}"
+
+
+class CaseNote(models.Model):
+    """A note of case work (D6) or a therapy process note (D7).
+
+    Who sees a note is decided in ``families.access.note_visible_to``. A note is never
+    rewritten by anyone but its author, and then only while nobody has corrected it; a
+    correction is a new note pointing at the original (``corrects``), which stays as written.
+    """
+
+    class Level(models.TextChoices):
+        TEAM = "team", _("case team")
+        THERAPIST_ONLY = "therapist_only", _("therapist-only")
+        RESTRICTED = "restricted", _("restricted to named staff")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+    level = models.CharField(_("confidentiality"), max_length=20, choices=Level.choices)
+    restricted_to = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("restricted to"),
+        blank=True,
+        related_name="+",
+    )
+    about = models.ManyToManyField(
+        "families.Person",
+        verbose_name=_("about"),
+        blank=True,
+        related_name="+",
+        help_text=_("Leave empty for a note about the family as a whole."),
+    )
+    body = models.TextField(_("note"))
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    reason = models.CharField(_("reason for the correction"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text=_("Raised on every edit; detects concurrent edits.")
+    )
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+        indexes = [models.Index(fields=["case", "-created_at"], name="case_note_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: note #{self.pk}"

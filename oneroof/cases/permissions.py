@@ -8,7 +8,7 @@ from typing import Any
 from oneroof.organisation.models import Role
 from oneroof.organisation.permissions import active_centre_id, active_role
 
-from .models import Case
+from .models import Case, CaseNote
 
 
 def can_request_handover(user: Any, case: Case) -> bool:
@@ -62,3 +62,49 @@ def can_manage_case_team(user: Any, case: Case) -> bool:
 def can_reopen_case(user: Any, case: Case) -> bool:
     """The owning centre's coordinator or clinical lead."""
     return _acts_at(user, case) and active_role(user) in (Role.COORDINATOR, Role.CLINICAL_LEAD)
+
+
+# --- case notes (who may *read* one: ``families.access.note_visible_to``) -------------------
+
+NOTE_WRITER_ROLES = (Role.CASE_MANAGER, Role.THERAPIST, Role.CLINICAL_LEAD)
+THERAPY_ROLES = (Role.THERAPIST, Role.CLINICAL_LEAD)
+
+
+def _on_team(user: Any, case: Case) -> bool:
+    return any(member.user_id == user.pk for member in case.team.all())
+
+
+def can_write_notes(user: Any, case: Case) -> bool:
+    """The case's own case manager, its case-team members and the centre's clinical lead,
+    acting at the owning centre. (Whether the case is open is the service's check.)"""
+    if not _acts_at(user, case):
+        return False
+    role = active_role(user)
+    if role == Role.CLINICAL_LEAD or _manages(user, case):
+        return True
+    return role in NOTE_WRITER_ROLES and _on_team(user, case)
+
+
+def can_write_note_level(user: Any, level: str) -> bool:
+    """Therapist-only notes (D7) are written by therapists and the clinical lead only."""
+    return level != CaseNote.Level.THERAPIST_ONLY or active_role(user) in THERAPY_ROLES
+
+
+def can_edit_note(user: Any, note: CaseNote) -> bool:
+    """Only the author, only while nobody has corrected the note, only on an open case."""
+    return (
+        note.corrects_id is None
+        and note.author_id == user.pk
+        and note.case.status != Case.Status.CLOSED
+        and not note.corrections.all()
+    )
+
+
+def can_correct_note(user: Any, note: CaseNote) -> bool:
+    """Whoever may write notes of the note's level on the (open) case."""
+    return (
+        note.corrects_id is None
+        and note.case.status != Case.Status.CLOSED
+        and can_write_notes(user, note.case)
+        and can_write_note_level(user, note.level)
+    )

@@ -23,9 +23,14 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 
-from oneroof.families.access import cases_visible_to
+from oneroof.families.access import (
+    FamilyAccess,
+    access_for_family,
+    cases_visible_to,
+    note_visible_to,
+)
 
-from .models import DIAGNOSIS_WITHIN, Case, CaseEvent, CaseTeamMember
+from .models import DIAGNOSIS_WITHIN, Case, CaseEvent, CaseNote, CaseTeamMember
 
 
 def _diagnosed() -> Exists:
@@ -91,3 +96,36 @@ def get_case_for(user: Any, case_id: int) -> Case:
     if case is None:
         raise Http404
     return case
+
+
+def notes_visible_to(user: Any, case: Case, access: FamilyAccess | None = None) -> list[CaseNote]:
+    """The case's original notes the user may read, newest first, each with its
+    ``corrections`` (oldest first), ``about`` and ``restricted_to`` loaded: a fixed number of
+    queries however many notes. Every note passes ``families.access.note_visible_to``.
+
+    ``case`` should come from ``get_case_for`` (its team is loaded); ``access`` is the user's
+    access to the family when the caller already has it.
+    """
+    access = access or access_for_family(user, case.family)
+    notes = list(
+        case.notes.filter(corrects__isnull=True)
+        .select_related("author")
+        .prefetch_related(
+            "about",
+            "restricted_to",
+            Prefetch(
+                "corrections",
+                queryset=CaseNote.objects.select_related("author").order_by("created_at", "pk"),
+            ),
+        )
+        .order_by("-created_at", "-pk")
+    )
+    return [note for note in notes if note_visible_to(user, note, access)]
+
+
+def get_note_for(user: Any, case: Case, note_id: int) -> CaseNote:
+    """One original note of the case the user may read, or 404 (also for corrections)."""
+    for note in notes_visible_to(user, case):
+        if note.pk == note_id:
+            return note
+    raise Http404

@@ -13,4 +13,15 @@ urlpatterns = [
     path("<int:case_id>/prowadzacy/", login_required(views.case_assign), name="assign"),
     path("<int:case_id>/zespol/dodaj/", login_required(views.team_add), name="team-add"),
     path("<int:case_id>/zespol/usun/", login_required(views.team_remove), name="team-remove"),
+    path("<int:case_id>/notatki/", login_required(views.note_write), name="note-write"),
+    path(
+        "<int:case_id>/notatki/<int:note_id>/korekta/",
+        login_required(views.note_correct),
+        name="note-correct",
+    ),
+    path(
+        "<int:case_id>/notatki/<int:note_id>/edycja/",
+        login_required(views.note_edit),
+        name="note-edit",
+    ),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -11,17 +12,18 @@ from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from oneroof.audit import services as audit
 from oneroof.core.types import AuthenticatedRequest
-from oneroof.families.access import CASE_ROLES, access_for_family
+from oneroof.families.access import CASE_ROLES, FamilyAccess, access_for_family
 from oneroof.organisation.permissions import active_role
 
-from . import forms, permissions, services
-from .models import Case
-from .queries import case_list_for, get_case_for
+from . import forms, notes, permissions, services
+from .models import Case, CaseNote
+from .queries import case_list_for, get_case_for, get_note_for, notes_visible_to
 
 PAGE_SIZE = 50
 
@@ -58,21 +60,54 @@ def _can(user: Any, case: Case) -> dict[str, bool]:
     }
 
 
-@require_GET
-def case_detail(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
-    _require_case_role(request)
-    case = get_case_for(request.user, case_id)
+@dataclass(frozen=True)
+class NoteRow:
+    """One note as the case page lists it, with its corrections and what the reader may do."""
+
+    note: CaseNote
+    corrections: list[CaseNote]
+    can_edit: bool
+    can_correct: bool
+
+
+def _note_rows(user: Any, case: Case, access: FamilyAccess) -> list[NoteRow]:
+    return [
+        NoteRow(
+            note=note,
+            corrections=list(note.corrections.all()),
+            can_edit=permissions.can_edit_note(user, note),
+            can_correct=permissions.can_correct_note(user, note),
+        )
+        for note in notes_visible_to(user, case, access)
+    ]
+
+
+def _detail_context(request: AuthenticatedRequest, case: Case) -> dict[str, Any]:
+    """What the case page shows; audits the read of the case and, if any, of its notes."""
     audit.record_view(
         actor=request.user, action="cases.case_viewed", target=case, target_label=case.number
     )
     can = _can(request.user, case)
+    access = access_for_family(request.user, case.family)
+    note_rows = _note_rows(request.user, case, access)
+    if note_rows:
+        audit.record_view(
+            actor=request.user, action="cases.notes_viewed", target=case, target_label=case.number
+        )
+    can_write_notes = case.status != Case.Status.CLOSED and permissions.can_write_notes(
+        request.user, case
+    )
     context: dict[str, Any] = {
         "case": case,
-        "access": access_for_family(request.user, case.family),
+        "access": access,
         "events": list(case.events.all()),
         "team": list(case.team.all()),
+        "note_rows": note_rows,
+        "can_write_notes": can_write_notes,
         **can,
     }
+    if can_write_notes:
+        context["note_form"] = forms.NoteForm(case=case, user=request.user, access=access)
     if can["can_change_status"]:
         context["status_form"] = forms.StatusForm(case=case)
         context["close_form"] = forms.CloseForm(case=case)
@@ -82,7 +117,14 @@ def case_detail(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
         context["add_member_form"] = forms.AddTeamMemberForm(case=case)
     if can["can_reopen"]:
         context["reopen_form"] = forms.ReopenForm()
-    return render(request, "cases/case_detail.html", context)
+    return context
+
+
+@require_GET
+def case_detail(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    _require_case_role(request)
+    case = get_case_for(request.user, case_id)
+    return render(request, "cases/case_detail.html", _detail_context(request, case))
 
 
 def _post(
@@ -210,3 +252,109 @@ def team_remove(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
         ),
         done=_("Case %(number)s: removed from the case team."),
     )
+
+
+# --- case notes -----------------------------------------------------------------------------
+
+
+def _to_notes(case: Case) -> HttpResponse:
+    return redirect(reverse("cases:detail", kwargs={"case_id": case.pk}) + "#notes-heading")
+
+
+def _form_errors(request: AuthenticatedRequest, form: Form) -> None:
+    for field_errors in form.errors.values():
+        for message in field_errors:
+            messages.error(request, str(message))
+
+
+@require_POST
+def note_write(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    _require_case_role(request)
+    case = get_case_for(request.user, case_id)
+    if not permissions.can_write_notes(request.user, case):
+        raise PermissionDenied
+    access = access_for_family(request.user, case.family)
+    form = forms.NoteForm(request.POST, case=case, user=request.user, access=access)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _to_notes(case)
+    try:
+        notes.write_note(
+            actor=request.user,
+            case=case,
+            level=form.cleaned_data["level"],
+            body=form.cleaned_data["body"],
+            about=form.cleaned_data["about"],
+            restricted_to=form.cleaned_data["restricted_to"],
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The note is saved."))
+    return _to_notes(case)
+
+
+@require_POST
+def note_correct(request: AuthenticatedRequest, case_id: int, note_id: int) -> HttpResponse:
+    _require_case_role(request)
+    case = get_case_for(request.user, case_id)
+    note = get_note_for(request.user, case, note_id)
+    if not permissions.can_correct_note(request.user, note):
+        raise PermissionDenied
+    form = forms.CorrectNoteForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _to_notes(case)
+    try:
+        notes.correct_note(
+            actor=request.user,
+            note=note,
+            body=form.cleaned_data["body"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The correction is saved; the original stays as written."))
+    return _to_notes(case)
+
+
+@require_POST
+def note_edit(request: AuthenticatedRequest, case_id: int, note_id: int) -> HttpResponse:
+    """The author's edit. A stale text is not saved: the page comes back (409) with the
+    message, a diff against the saved note, and the submitted text still in the box."""
+    _require_case_role(request)
+    case = get_case_for(request.user, case_id)
+    note = get_note_for(request.user, case, note_id)
+    if not permissions.can_edit_note(request.user, note):
+        raise PermissionDenied
+    form = forms.EditNoteForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _to_notes(case)
+    try:
+        notes.edit_note(
+            actor=request.user,
+            note=note,
+            body=form.cleaned_data["body"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except notes.StaleNoteError as stale:
+        case = get_case_for(request.user, case_id)
+        context = _detail_context(request, case)
+        context["stale"] = {
+            "note_id": note.pk,
+            "message": stale.messages[0],
+            "diff": stale.diff,
+            "body": stale.submitted,
+            "version": stale.current.version,
+        }
+        return render(request, "cases/case_detail.html", context, status=409)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The note is saved."))
+    return _to_notes(case)

@@ -15,6 +15,11 @@ it let through. The rules are shared/domain/access.md:
 * D5 diagnosis (NORR answers and results): the case manager, the case team and the clinical
   lead for the persons they are linked to, never across a wall; the coordinator sees results
   (bands, red flags) only, never answers; intake sees none.
+* D6/D7 case notes (``note_visible_to``): team notes for the case manager, the case team and
+  the owning centre's coordinator and clinical lead; therapist-only notes (D7) for their
+  author and the centre's clinical lead; restricted notes for their author and the named
+  staff. A note about persons is hidden from anyone linked to none of them or walled off
+  from one of them.
 
 The wall: if A is marked do-not-disclose-to B, staff whose person-links in the family
 include B but not A see A's name and place in the family, and nothing of A's D3.
@@ -30,7 +35,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from oneroof.cases.models import Case, CaseTeamMember
+from oneroof.cases.models import Case, CaseNote, CaseTeamMember
 from oneroof.organisation.models import Role
 from oneroof.organisation.permissions import active_centre_id, active_role
 
@@ -40,6 +45,7 @@ CASE_ROLES = frozenset(
     {Role.INTAKE, Role.CASE_MANAGER, Role.THERAPIST, Role.COORDINATOR, Role.CLINICAL_LEAD}
 )
 CENTRE_WIDE_ROLES = frozenset({Role.COORDINATOR, Role.CLINICAL_LEAD})
+NOTE_ROLES = frozenset({Role.CASE_MANAGER, Role.THERAPIST, Role.COORDINATOR, Role.CLINICAL_LEAD})
 
 
 class SafetyAccess(enum.IntEnum):
@@ -193,3 +199,40 @@ def _person_links(
         chosen = {person.pk for person in membership.works_with.all()}
         links[family_id] |= (chosen & members[family_id]) if chosen else members[family_id]
     return links
+
+
+def note_visible_to(user: Any, note: CaseNote, access: FamilyAccess) -> bool:
+    """Whether ``user`` may read ``note`` (D6 team notes, D7 therapist-only notes).
+
+    Pure: no queries beyond the objects given. ``note.case`` with its ``team``, and the
+    original's ``about`` and ``restricted_to``, should be loaded (``cases.queries`` does).
+    ``access`` is the user's access to the case's family. A correction is visible exactly
+    when the note it corrects is: it inherits the original's level and persons.
+    """
+    original = note.corrects if note.corrects_id is not None and note.corrects else note
+    case = note.case
+    role = active_role(user)
+    if role not in NOTE_ROLES or active_centre_id(user) != case.centre_id:
+        return False
+    if access.family_id != case.family_id or not access.identity:
+        return False
+    is_author = original.author_id == user.pk
+    if original.level == CaseNote.Level.THERAPIST_ONLY:
+        allowed = is_author or role == Role.CLINICAL_LEAD
+    elif original.level == CaseNote.Level.RESTRICTED:
+        allowed = is_author or any(u.pk == user.pk for u in original.restricted_to.all())
+    elif original.level == CaseNote.Level.TEAM:
+        allowed = (
+            role in CENTRE_WIDE_ROLES
+            or (role == Role.CASE_MANAGER and case.case_manager_id == user.pk)
+            or any(member.user_id == user.pk for member in case.team.all())
+        )
+    else:
+        return False
+    if not allowed:
+        return False
+    about = {person.pk for person in original.about.all()}
+    if not about:
+        return True
+    # The partner wall: never about a walled person, and only about persons one works with.
+    return not (about & access.walled_person_ids) and bool(about & access.linked_person_ids)
