@@ -704,6 +704,29 @@ MATRIX: dict[str, Row] = {
             ),
         }
     ),
+    # The support plan (D6): whoever sees the case sees its plan.
+    "cases:plan": Row(
+        {
+            "own-centre": Variant(
+                to("cases:plan", lambda w: w.case_at_own_centre.pk), PAGE_FOR_CASE_ROLES
+            ),
+            "subjects-case": Variant(
+                to("cases:plan", lambda w: w.case_of_subject.pk), PAGE_FOR_CASE_ROLES
+            ),
+            "shared-with-own-centre": Variant(
+                to("cases:plan", lambda w: w.case_shared_with_own_centre.pk),
+                PAGE_FOR_CASE_ROLES,
+            ),
+            "other-centre": Variant(
+                to("cases:plan", lambda w: w.case_at_other_centre.pk),
+                answers(
+                    anonymous=TO_LOGIN,
+                    signed_in=FORBIDDEN,
+                    **dict.fromkeys(CASE_ROLE_NAMES, NOT_FOUND),
+                ),
+            ),
+        }
+    ),
     **{
         name: row(to(name, lambda w: w.case_of_subject.pk), POST_ONLY_BEHIND_LOGIN)
         for name in (
@@ -714,6 +737,9 @@ MATRIX: dict[str, Row] = {
             "cases:team-add",
             "cases:team-remove",
             "cases:note-write",
+            "cases:plan-create",
+            "cases:plan-submit",
+            "cases:plan-approve",
         )
     },
     **{
@@ -723,6 +749,10 @@ MATRIX: dict[str, Row] = {
         )
         for name in ("cases:note-correct", "cases:note-edit")
     },
+    "cases:plan-goal-edit": row(
+        to("cases:plan-goal-edit", lambda w: w.case_of_subject.pk, lambda w: 1),
+        POST_ONLY_BEHIND_LOGIN,
+    ),
     # --- NORR diagnosis: administering (views_administration) ---------------------------------
     # The case's diagnosis page: whoever may see the family (as on the family page).
     "assessment:case": Row(

@@ -182,3 +182,19 @@ class EditNoteForm(VersionedForm):
     body = forms.CharField(
         label=_("Note"), max_length=MAX_NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+# --- the support plan -----------------------------------------------------------------------
+
+
+class EditGoalForm(VersionedForm):
+    description = forms.CharField(
+        label=_("Goal (measurable)"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    target_date = forms.DateField(label=_("Target date"))
+
+
+class ApprovePlanForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

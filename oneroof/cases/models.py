@@ -131,6 +131,8 @@ class CaseEvent(models.Model):
         TEAM_MEMBER_REMOVED = "team_member_removed", _("team member removed")
         CLOSED = "closed", _("closed")
         REOPENED = "reopened", _("reopened")
+        PLAN_SUBMITTED = "plan_submitted", _("support plan submitted")
+        PLAN_APPROVED = "plan_approved", _("support plan approved")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
@@ -227,3 +229,151 @@ class CaseNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: note #{self.pk}"
+
+
+# --- the staged support plan (D6) -----------------------------------------------------------
+
+
+class SupportPlan(models.Model):
+    """The case's one current support plan. Approval by the centre's clinical lead; every
+    submit writes a ``PlanRevision`` snapshot, and editing an approved plan starts a new
+    revision (status back to draft)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted for approval")
+        APPROVED = "approved", _("approved")
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="plan")
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    revision = models.PositiveIntegerField(_("plan revision"), default=1)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approval_comment = models.TextField(_("approval comment"), blank=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text=_("Raised on every change; detects concurrent edits.")
+    )
+
+    class Meta:
+        verbose_name = _("support plan")
+        verbose_name_plural = _("support plans")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: plan r{self.revision}"
+
+
+class PlanStage(models.Model):
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="stages")
+    order = models.PositiveIntegerField(_("order"))
+    name = models.CharField(_("stage"), max_length=120)
+    review_on = models.DateField(_("review date"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "order"], name="plan_stage_order_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}: {self.order}"
+
+
+class Goal(models.Model):
+    stage = models.ForeignKey(PlanStage, on_delete=models.CASCADE, related_name="goals")
+    concerns = models.ManyToManyField(
+        "families.Person", verbose_name=_("concerns"), blank=True, related_name="+"
+    )
+    description = models.TextField(_("goal (measurable)"))
+    target_date = models.DateField(_("target date"))
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(
+        default=1, help_text=_("Raised on every edit; detects concurrent edits.")
+    )
+
+    class Meta:
+        ordering = ["stage", "target_date", "pk"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+
+    def __str__(self) -> str:
+        return f"{self.stage_id}: goal #{self.pk}"
+
+
+class PlannedHelp(models.Model):
+    stage = models.ForeignKey(PlanStage, on_delete=models.CASCADE, related_name="helps")
+    description = models.CharField(_("form of help"), max_length=300)
+    provider = models.ForeignKey(
+        "organisation.Institution",
+        verbose_name=_("providing institution"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    from_recommendation = models.ForeignKey(
+        "assessment.Recommendation",
+        verbose_name=_("from recommendation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["stage", "pk"]
+        verbose_name = _("form of help")
+        verbose_name_plural = _("forms of help")
+
+    def __str__(self) -> str:
+        return f"{self.stage_id}: help #{self.pk}"
+
+
+class PlanRevision(models.Model):
+    """The plan as it was submitted: who, when, what (a JSON snapshot)."""
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="revisions")
+    revision = models.PositiveIntegerField(_("plan revision"))
+    snapshot = models.JSONField(default=dict)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("when"), default=timezone.now)
+    summary = models.CharField(_("summary"), max_length=200)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("plan revision")
+        verbose_name_plural = _("plan revisions")
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}: r{self.revision}"

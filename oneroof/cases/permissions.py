@@ -108,3 +108,21 @@ def can_correct_note(user: Any, note: CaseNote) -> bool:
         and can_write_notes(user, note.case)
         and can_write_note_level(user, note.level)
     )
+
+
+# --- the support plan (D6; seeing it = seeing the case: ``cases_visible_to``) ---------------
+
+
+def can_edit_plan(user: Any, case: Case) -> bool:
+    """The case's own case manager, acting at the owning centre, on an open case."""
+    return case.status != Case.Status.CLOSED and _acts_at(user, case) and _manages(user, case)
+
+
+def can_approve_plan(user: Any, case: Case) -> bool:
+    """The clinical lead of the owning centre, on an open case. (That the author may approve
+    their own plan only with the clinical-lead role there is the service's check.)"""
+    return (
+        case.status != Case.Status.CLOSED
+        and _acts_at(user, case)
+        and active_role(user) == Role.CLINICAL_LEAD
+    )

@@ -30,7 +30,18 @@ from oneroof.families.access import (
     note_visible_to,
 )
 
-from .models import DIAGNOSIS_WITHIN, Case, CaseEvent, CaseNote, CaseTeamMember
+from .models import (
+    DIAGNOSIS_WITHIN,
+    Case,
+    CaseEvent,
+    CaseNote,
+    CaseTeamMember,
+    Goal,
+    PlannedHelp,
+    PlanRevision,
+    PlanStage,
+    SupportPlan,
+)
 
 
 def _diagnosed() -> Exists:
@@ -129,3 +140,32 @@ def get_note_for(user: Any, case: Case, note_id: int) -> CaseNote:
         if note.pk == note_id:
             return note
     raise Http404
+
+
+def plan_of(case: Case) -> SupportPlan | None:
+    """The case's support plan with its stages, goals (persons concerned, responsible),
+    planned help and revision history, in a fixed number of queries; None if there is none.
+    ``case`` must come from ``get_case_for`` (visibility is decided there)."""
+    return (
+        SupportPlan.objects.filter(case=case)
+        .select_related("author", "approved_by")
+        .prefetch_related(
+            Prefetch(
+                "stages",
+                queryset=PlanStage.objects.order_by("order", "pk").prefetch_related(
+                    Prefetch(
+                        "goals",
+                        queryset=Goal.objects.select_related("responsible").prefetch_related(
+                            "concerns"
+                        ),
+                    ),
+                    Prefetch(
+                        "helps",
+                        queryset=PlannedHelp.objects.select_related("provider", "responsible"),
+                    ),
+                ),
+            ),
+            Prefetch("revisions", queryset=PlanRevision.objects.select_related("changed_by")),
+        )
+        .first()
+    )

@@ -24,4 +24,13 @@ urlpatterns = [
         login_required(views.note_edit),
         name="note-edit",
     ),
+    path("<int:case_id>/plan/", login_required(views.plan), name="plan"),
+    path("<int:case_id>/plan/utworz/", login_required(views.plan_create), name="plan-create"),
+    path(
+        "<int:case_id>/plan/cele/<int:goal_id>/edycja/",
+        login_required(views.plan_goal_edit),
+        name="plan-goal-edit",
+    ),
+    path("<int:case_id>/plan/zloz/", login_required(views.plan_submit), name="plan-submit"),
+    path("<int:case_id>/plan/zatwierdz/", login_required(views.plan_approve), name="plan-approve"),
 ]

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,9 +21,9 @@ from oneroof.core.types import AuthenticatedRequest
 from oneroof.families.access import CASE_ROLES, FamilyAccess, access_for_family
 from oneroof.organisation.permissions import active_role
 
-from . import forms, notes, permissions, services
-from .models import Case, CaseNote
-from .queries import case_list_for, get_case_for, get_note_for, notes_visible_to
+from . import forms, notes, permissions, plans, services
+from .models import Case, CaseNote, Goal, SupportPlan
+from .queries import case_list_for, get_case_for, get_note_for, notes_visible_to, plan_of
 
 PAGE_SIZE = 50
 
@@ -358,3 +358,145 @@ def note_edit(request: AuthenticatedRequest, case_id: int, note_id: int) -> Http
     else:
         messages.success(request, _("The note is saved."))
     return _to_notes(case)
+
+
+# --- the support plan -----------------------------------------------------------------------
+
+
+def _plan_context(request: AuthenticatedRequest, case: Case) -> dict[str, Any]:
+    """What the plan page shows; audits the read (D6). Whoever sees the case sees the plan."""
+    audit.record_view(
+        actor=request.user, action="cases.plan_viewed", target=case, target_label=case.number
+    )
+    plan = plan_of(case)
+    can_edit = permissions.can_edit_plan(request.user, case)
+    can_approve = (
+        plan is not None
+        and plan.status == SupportPlan.Status.SUBMITTED
+        and permissions.can_approve_plan(request.user, case)
+    )
+    return {
+        "case": case,
+        "plan": plan,
+        "stages": list(plan.stages.all()) if plan else [],
+        "revisions": list(plan.revisions.all()) if plan else [],
+        "can_create": plan is None and can_edit,
+        "can_edit": plan is not None and can_edit,
+        "can_submit": plan is not None and can_edit and plan.status == SupportPlan.Status.DRAFT,
+        "can_approve": can_approve,
+        "approve_form": forms.ApprovePlanForm() if can_approve else None,
+    }
+
+
+def _to_plan(case: Case) -> HttpResponse:
+    return redirect("cases:plan", case_id=case.pk)
+
+
+def _messages_of(request: AuthenticatedRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@require_GET
+def plan(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    _require_case_role(request)
+    case = get_case_for(request.user, case_id)
+    return render(request, "cases/case_plan.html", _plan_context(request, case))
+
+
+@require_POST
+def plan_create(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    _require_case_role(request)
+    case = get_case_for(request.user, case_id)
+    if not permissions.can_edit_plan(request.user, case):
+        raise PermissionDenied
+    try:
+        plans.create_plan(actor=request.user, case=case)
+    except ValidationError as error:
+        _messages_of(request, error)
+    else:
+        messages.success(request, _("The support plan is created."))
+    return _to_plan(case)
+
+
+def _plan_for(request: AuthenticatedRequest, case: Case) -> SupportPlan:
+    found = plan_of(case)
+    if found is None:
+        raise Http404
+    return found
+
+
+@require_POST
+def plan_goal_edit(request: AuthenticatedRequest, case_id: int, goal_id: int) -> HttpResponse:
+    """A stale edit is not saved: the page comes back (409) with the message and a diff."""
+    _require_case_role(request)
+    case = get_case_for(request.user, case_id)
+    plan = _plan_for(request, case)
+    goal = Goal.objects.filter(pk=goal_id, stage__plan=plan).select_related("stage__plan").first()
+    if goal is None:
+        raise Http404
+    if not permissions.can_edit_plan(request.user, case):
+        raise PermissionDenied
+    form = forms.EditGoalForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _to_plan(case)
+    try:
+        plans.edit_goal(
+            actor=request.user,
+            goal=goal,
+            description=form.cleaned_data["description"],
+            target_date=form.cleaned_data["target_date"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except plans.StaleEditError as stale:
+        context = _plan_context(request, get_case_for(request.user, case_id))
+        context["stale"] = {
+            "goal_id": goal.pk,
+            "message": stale.messages[0],
+            "diff": stale.diff,
+            "description": stale.submitted,
+            "version": stale.current.version,
+        }
+        return render(request, "cases/case_plan.html", context, status=409)
+    except ValidationError as error:
+        _messages_of(request, error)
+    else:
+        messages.success(request, _("The goal is saved."))
+    return _to_plan(case)
+
+
+@require_POST
+def plan_submit(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    _require_case_role(request)
+    case = get_case_for(request.user, case_id)
+    plan = _plan_for(request, case)
+    if not permissions.can_edit_plan(request.user, case):
+        raise PermissionDenied
+    try:
+        plans.submit_plan(actor=request.user, plan=plan)
+    except ValidationError as error:
+        _messages_of(request, error)
+    else:
+        messages.success(request, _("The support plan is submitted for approval."))
+    return _to_plan(case)
+
+
+@require_POST
+def plan_approve(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    _require_case_role(request)
+    case = get_case_for(request.user, case_id)
+    plan = _plan_for(request, case)
+    if not permissions.can_approve_plan(request.user, case):
+        raise PermissionDenied
+    form = forms.ApprovePlanForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _to_plan(case)
+    try:
+        plans.approve_plan(actor=request.user, plan=plan, comment=form.cleaned_data["comment"])
+    except ValidationError as error:
+        _messages_of(request, error)
+    else:
+        messages.success(request, _("The support plan is approved."))
+    return _to_plan(case)
