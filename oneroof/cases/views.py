@@ -151,8 +151,7 @@ def _post(
     try:
         act(case, form.cleaned_data)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        _messages_of(request, error)
     else:
         messages.success(request, done % {"number": case.number})
     return redirect("cases:detail", case_id=case.pk)
@@ -288,8 +287,7 @@ def note_write(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
             restricted_to=form.cleaned_data["restricted_to"],
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        _messages_of(request, error)
     else:
         messages.success(request, _("The note is saved."))
     return _to_notes(case)
@@ -314,8 +312,7 @@ def note_correct(request: AuthenticatedRequest, case_id: int, note_id: int) -> H
             reason=form.cleaned_data["reason"],
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        _messages_of(request, error)
     else:
         messages.success(request, _("The correction is saved; the original stays as written."))
     return _to_notes(case)
@@ -353,8 +350,7 @@ def note_edit(request: AuthenticatedRequest, case_id: int, note_id: int) -> Http
         }
         return render(request, "cases/case_detail.html", context, status=409)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        _messages_of(request, error)
     else:
         messages.success(request, _("The note is saved."))
     return _to_notes(case)
