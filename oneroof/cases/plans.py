@@ -349,16 +349,13 @@ def submit_plan(*, actor: User, plan: SupportPlan) -> SupportPlan:
     if not plan.stages.filter(goals__isnull=False).exists():
         raise _error(_("Add at least one goal before submitting the plan."), code="empty")
     plan.status = PlanStatus.SUBMITTED
-    plan.version += 1
-    plan.save()
-    PlanRevision.objects.create(
-        plan=plan,
-        revision=plan.revision,
-        snapshot=snapshot(plan),
-        changed_by=actor,
-        summary=_("Revision %(revision)d submitted for approval") % {"revision": plan.revision},
+    _save_revision(
+        actor,
+        case,
+        plan,
+        CaseEvent.Kind.PLAN_SUBMITTED,
+        _("Revision %(revision)d submitted for approval") % {"revision": plan.revision},
     )
-    _event(actor=actor, case=case, kind=CaseEvent.Kind.PLAN_SUBMITTED)
     _audit(
         actor=actor,
         case=case,
@@ -366,6 +363,21 @@ def submit_plan(*, actor: User, plan: SupportPlan) -> SupportPlan:
         changes={"status": [PlanStatus.DRAFT, plan.status], "revision": [None, plan.revision]},
     )
     return plan
+
+
+def _save_revision(actor: User, case: Case, plan: SupportPlan, kind: str, summary: str) -> None:
+    """Save a submitted or approved plan, keep its snapshot in the history, show it on the
+    timeline."""
+    plan.version += 1
+    plan.save()
+    PlanRevision.objects.create(
+        plan=plan,
+        revision=plan.revision,
+        snapshot=snapshot(plan),
+        changed_by=actor,
+        summary=summary,
+    )
+    _event(actor=actor, case=case, kind=kind)
 
 
 @transaction.atomic
@@ -391,16 +403,13 @@ def approve_plan(*, actor: User, plan: SupportPlan, comment: str) -> SupportPlan
     plan.approved_by = actor
     plan.approved_at = timezone.now()
     plan.approval_comment = comment
-    plan.version += 1
-    plan.save()
-    PlanRevision.objects.create(
-        plan=plan,
-        revision=plan.revision,
-        snapshot=snapshot(plan),
-        changed_by=actor,
-        summary=_("Revision %(revision)d approved") % {"revision": plan.revision},
+    _save_revision(
+        actor,
+        case,
+        plan,
+        CaseEvent.Kind.PLAN_APPROVED,
+        _("Revision %(revision)d approved") % {"revision": plan.revision},
     )
-    _event(actor=actor, case=case, kind=CaseEvent.Kind.PLAN_APPROVED)
     _audit(
         actor=actor,
         case=case,
