@@ -21,14 +21,18 @@ from oneroof.organisation.tests.factories import CentreFactory, MembershipFactor
 
 
 @pytest.fixture(autouse=True)
-def _published_instruments(request: pytest.FixtureRequest) -> None:
-    """What migrations publish (NORR-P v1) is there for every database test, also after a
-    live_server test has flushed the database (data migrations do not run again)."""
-    if not {"db", "transactional_db", "live_server"} & set(request.fixturenames):
+def _data_from_migrations(request: pytest.FixtureRequest) -> None:
+    """What data migrations create (NORR-P v1, the daily job schedules) is there for every
+    database test, also after a live_server test has flushed the database (data migrations
+    do not run again). Both loaders are idempotent."""
+    uses_db = {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if not uses_db and request.node.get_closest_marker("django_db") is None:
         return
     request.getfixturevalue("db")
-    load_norr_p_v1 = import_module("oneroof.assessment.migrations.0002_load_norr_p_v1").load
-    load_norr_p_v1(django_apps, None)
+    import_module("oneroof.assessment.migrations.0002_load_norr_p_v1").load(django_apps, None)
+    import_module("oneroof.tasks.migrations.0002_daily_schedules").create_schedules(
+        django_apps, None
+    )
 
 
 @pytest.fixture
@@ -39,6 +43,17 @@ def centre(db: None) -> Centre:
 @pytest.fixture
 def other_centre(db: None) -> Centre:
     return CentreFactory(code="wodna", address="ul. Wodna 2B, Kraków")
+
+
+def pdf_text(content: bytes) -> str:
+    """The text of a PDF, for tests that check what a printout shows (and leaves out)."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(content)
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
 
 
 def make_staff(role: str, centre: Centre | None, username: str | None = None) -> User:

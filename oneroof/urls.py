@@ -46,6 +46,8 @@ urlpatterns = [
     path("przyjecie/", include("oneroof.intake.urls")),
     path("diagnoza/", include("oneroof.assessment.urls")),
     path("sprawy/", include("oneroof.cases.urls")),
+    path("zadania/", include("oneroof.tasks.urls")),
+    path("kontakty/", include("oneroof.contacts.urls")),
     path("powiadomienia/", include("oneroof.notifications.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),

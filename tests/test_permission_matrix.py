@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,6 +24,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
+from django_q.models import Schedule
+from django_q.models import Task as Job
 
 from conftest import make_staff
 from oneroof.accounts.models import User
@@ -36,11 +39,13 @@ from oneroof.assessment.models import (
 )
 from oneroof.audit import services as audit
 from oneroof.audit.models import AuditEvent
-from oneroof.cases.models import Case, CaseNote
+from oneroof.cases.models import Case, CaseNote, SupportPlan
 from oneroof.cases.tests.factories import CaseFactory, CaseTeamMemberFactory
+from oneroof.contacts.models import ContactRecord
+from oneroof.contacts.tests.factories import ContactRecordFactory
 from oneroof.core.types import AuditContext
-from oneroof.families.models import Family
-from oneroof.families.tests.factories import FamilyFactory, FamilyMemberFactory
+from oneroof.families.models import Family, Person
+from oneroof.families.tests.factories import FamilyFactory, FamilyMemberFactory, PersonFactory
 from oneroof.intake.models import CentreHandover, EligibilityRule
 from oneroof.intake.tests.factories import (
     CentreHandoverFactory,
@@ -50,6 +55,7 @@ from oneroof.intake.tests.factories import (
 from oneroof.notifications.models import Notification
 from oneroof.organisation.models import Centre, Membership, Role
 from oneroof.organisation.tests.factories import CentreFactory, RoomFactory
+from oneroof.tasks.models import Task
 
 ANONYMOUS = "anonymous"
 ROLES = tuple(role.value for role in Role)
@@ -134,6 +140,17 @@ def alert_page(*, roles: tuple[str, ...]) -> dict[str, Answer]:
     lead, and the case manager of the alert's case. Therapists and intake never see alerts."""
     per_role = {**dict.fromkeys(CASE_ROLE_NAMES, NOT_FOUND), **dict.fromkeys(roles, OK)}
     return answers(anonymous=TO_LOGIN, signed_in=FORBIDDEN, **per_role)
+
+
+TASK_ROLE_NAMES = ("case_manager", "therapist", "coordinator", "clinical_lead")
+
+
+def task_page(*allowed: str, **per_role: Answer) -> dict[str, Answer]:
+    """Task pages: intake and roles outside case work are refused the section; ``allowed``
+    roles get the page, ``per_role`` says what the others get."""
+    return answers(
+        anonymous=TO_LOGIN, signed_in=FORBIDDEN, **dict.fromkeys(allowed, OK), **per_role
+    )
 
 
 def admin_page(sysadmin: Answer = OK) -> dict[str, Answer]:
@@ -261,8 +278,66 @@ class World:
         )
 
     @cached_property
+    def contact_of_subjects_case(self) -> ContactRecord:
+        case = self.case_of_subject
+        person = case.family.members.select_related("person").first().person
+        return ContactRecordFactory(case=case, person=person, recorded_by=self.colleague)
+
+    def plan_to_print(self, case: Case) -> Person:
+        """Give ``case`` a support plan and an adult family member to sign it."""
+        SupportPlan.objects.create(case=case, author=case.case_manager or self.stranger)
+        adult = PersonFactory(date_of_birth=date(1980, 4, 2))
+        FamilyMemberFactory(family=case.family, person=adult)
+        return adult
+
+    @cached_property
     def case_at_other_centre(self) -> Case:
         return self._case_at(self.other_centre, self.stranger)
+
+    def _task(self, case: Case) -> Task:
+        return Task.objects.create(
+            case=case, kind="manual", title="Telefon do szkoły", due_on=date(2026, 12, 1)
+        )
+
+    @cached_property
+    def task_of_subject(self) -> Task:
+        """A task added by hand to the case the subject manages."""
+        return self._task(self.case_of_subject)
+
+    @cached_property
+    def task_of_subjects_team(self) -> Task:
+        """A task of a case whose team includes the subject."""
+        return self._task(self.family_of_subject.cases.get())
+
+    @cached_property
+    def task_at_own_centre(self) -> Task:
+        return self._task(self.case_at_own_centre)
+
+    @cached_property
+    def task_at_other_centre(self) -> Task:
+        return self._task(self.case_at_other_centre)
+
+    @cached_property
+    def schedule(self) -> Schedule:
+        return Schedule.objects.create(name="test", func="oneroof.tasks.jobs.send_task_reminders")
+
+    def _job(self, *, success: bool) -> Job:
+        return Job.objects.create(
+            id=f"job{int(success)}",
+            name="test",
+            func="oneroof.tasks.jobs.send_task_reminders",
+            started=timezone.now(),
+            stopped=timezone.now(),
+            success=success,
+        )
+
+    @cached_property
+    def job_done(self) -> Job:
+        return self._job(success=True)
+
+    @cached_property
+    def job_failed(self) -> Job:
+        return self._job(success=False)
 
     @cached_property
     def case_shared_with_own_centre(self) -> Case:
@@ -446,6 +521,17 @@ def to(name: str, *args: Callable[[World], object], query: str = "") -> URLBuild
     def build(world: World) -> str:
         url = reverse(name, args=[arg(world) for arg in args])
         return f"{url}?{query}" if query else url
+
+    return build
+
+
+def plan_pdf(case: Callable[[World], Case]) -> URLBuilder:
+    """The printout of the case's plan, for an adult of its family (both made on first use)."""
+
+    def build(world: World) -> str:
+        target = case(world)
+        signatory = world.plan_to_print(target)
+        return f"{reverse('cases:plan-pdf', args=[target.pk])}?osoba={signatory.pk}"
 
     return build
 
@@ -738,10 +824,54 @@ MATRIX: dict[str, Row] = {
             "cases:team-remove",
             "cases:note-write",
             "cases:plan-create",
+            "cases:plan-stage-add",
+            "cases:plan-goal-add",
+            "cases:plan-help-add",
             "cases:plan-submit",
             "cases:plan-approve",
         )
     },
+    **{
+        name: row(
+            to(name, lambda w: w.case_of_subject.pk, lambda w: 1),
+            POST_ONLY_BEHIND_LOGIN,
+        )
+        for name in (
+            "cases:plan-stage-edit",
+            "cases:plan-stage-remove",
+            "cases:plan-goal-remove",
+            "cases:plan-help-remove",
+        )
+    },
+    # The plan printed for an adult of the family to sign: the case's own case manager and
+    # the owning centre's coordinator and clinical lead; other case roles see the case, not
+    # the printout (403); outside the centre the case does not exist (404).
+    "cases:plan-pdf": Row(
+        {
+            "subjects-case": Variant(
+                plan_pdf(lambda w: w.case_of_subject),
+                answers(
+                    anonymous=TO_LOGIN,
+                    signed_in=FORBIDDEN,
+                    case_manager=OK,
+                    coordinator=OK,
+                    clinical_lead=OK,
+                ),
+            ),
+            "own-centre": Variant(
+                plan_pdf(lambda w: w.case_at_own_centre),
+                answers(anonymous=TO_LOGIN, signed_in=FORBIDDEN, coordinator=OK, clinical_lead=OK),
+            ),
+            "other-centre": Variant(
+                plan_pdf(lambda w: w.case_at_other_centre),
+                answers(
+                    anonymous=TO_LOGIN,
+                    signed_in=FORBIDDEN,
+                    **dict.fromkeys(CASE_ROLE_NAMES, NOT_FOUND),
+                ),
+            ),
+        }
+    ),
     **{
         name: row(
             to(name, lambda w: w.case_of_subject.pk, lambda w: w.note_of_subjects_case.pk),
@@ -751,6 +881,101 @@ MATRIX: dict[str, Row] = {
     },
     "cases:plan-goal-edit": row(
         to("cases:plan-goal-edit", lambda w: w.case_of_subject.pk, lambda w: 1),
+        POST_ONLY_BEHIND_LOGIN,
+    ),
+    # --- tasks ---------------------------------------------------------------------------------
+    # Tasks are case work (D6), seen as team notes are: the case manager and the case team, the
+    # centre's coordinator and clinical lead; intake and roles outside case work are refused.
+    # Editing (manual tasks): the case manager, the case team and the coordinator.
+    "tasks:list": page("tasks:list", task_page(*TASK_ROLE_NAMES)),
+    "tasks:overdue": page("tasks:overdue", task_page("coordinator", "clinical_lead")),
+    "tasks:add": row(to("tasks:add", lambda w: w.case_of_subject.pk), POST_ONLY_BEHIND_LOGIN),
+    "tasks:complete": row(
+        to("tasks:complete", lambda w: w.task_of_subject.pk), POST_ONLY_BEHIND_LOGIN
+    ),
+    "tasks:edit": Row(
+        {
+            # Managed by the subject: a therapist is not its case manager in that role.
+            "subjects-case": Variant(
+                to("tasks:edit", lambda w: w.task_of_subject.pk),
+                task_page(
+                    "case_manager",
+                    "coordinator",
+                    therapist=NOT_FOUND,
+                    clinical_lead=FORBIDDEN,
+                ),
+            ),
+            "subjects-team": Variant(
+                to("tasks:edit", lambda w: w.task_of_subjects_team.pk),
+                task_page(*TASK_ROLE_NAMES),
+            ),
+            "own-centre": Variant(
+                to("tasks:edit", lambda w: w.task_at_own_centre.pk),
+                task_page(
+                    "coordinator",
+                    case_manager=NOT_FOUND,
+                    therapist=NOT_FOUND,
+                    clinical_lead=FORBIDDEN,
+                ),
+            ),
+            "other-centre": Variant(
+                to("tasks:edit", lambda w: w.task_at_other_centre.pk),
+                task_page(**dict.fromkeys(TASK_ROLE_NAMES, NOT_FOUND)),
+            ),
+        }
+    ),
+    # django-q2's back-office pages (schedules, finished jobs): the system administrator only.
+    **admin_object_rows("django_q.schedule", lambda w: w.schedule),
+    **admin_object_rows("django_q.success", lambda w: w.job_done, add=FORBIDDEN),
+    **admin_object_rows("django_q.failure", lambda w: w.job_failed, add=FORBIDDEN),
+    # --- contacts ---
+    # The contact log (D6): the case's own case manager and team, the owning centre's
+    # coordinator and clinical lead; intake and staff off the team see the case (D1) but not
+    # its contacts (403); a case of another centre is not found; a case shared with the own
+    # centre is read there, its contacts are not.
+    "contacts:case-log": Row(
+        {
+            "subjects-case": Variant(
+                to("contacts:case-log", lambda w: w.case_of_subject.pk),
+                answers(
+                    anonymous=TO_LOGIN,
+                    signed_in=FORBIDDEN,
+                    case_manager=OK,
+                    coordinator=OK,
+                    clinical_lead=OK,
+                ),
+            ),
+            "subjects-team": Variant(
+                to("contacts:case-log", lambda w: w.family_of_subject.cases.get().pk),
+                answers(
+                    anonymous=TO_LOGIN,
+                    signed_in=FORBIDDEN,
+                    case_manager=OK,
+                    therapist=OK,
+                    coordinator=OK,
+                    clinical_lead=OK,
+                ),
+            ),
+            "own-centre": Variant(
+                to("contacts:case-log", lambda w: w.case_at_own_centre.pk),
+                answers(anonymous=TO_LOGIN, signed_in=FORBIDDEN, coordinator=OK, clinical_lead=OK),
+            ),
+            "shared-with-own-centre": Variant(
+                to("contacts:case-log", lambda w: w.case_shared_with_own_centre.pk),
+                answers(anonymous=TO_LOGIN, signed_in=FORBIDDEN),
+            ),
+            "other-centre": Variant(
+                to("contacts:case-log", lambda w: w.case_at_other_centre.pk),
+                answers(
+                    anonymous=TO_LOGIN,
+                    signed_in=FORBIDDEN,
+                    **dict.fromkeys(CASE_ROLE_NAMES, NOT_FOUND),
+                ),
+            ),
+        }
+    ),
+    "contacts:mark-error": row(
+        to("contacts:mark-error", lambda w: w.contact_of_subjects_case.pk),
         POST_ONLY_BEHIND_LOGIN,
     ),
     # --- NORR diagnosis: administering (views_administration) ---------------------------------

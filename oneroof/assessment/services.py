@@ -19,6 +19,7 @@ from oneroof.accounts.models import User
 from oneroof.audit import services as audit
 from oneroof.audit.services import MASK
 from oneroof.cases.models import Case
+from oneroof.cases.services import ensure_open
 from oneroof.families.access import access_for_family, cases_visible_to
 from oneroof.families.models import Person, Relationship, age_on
 from oneroof.notifications.services import notify
@@ -107,6 +108,9 @@ def start_administration(
     *, actor: User, case: Case, person: Person, form: str, occasion: str
 ) -> Administration:
     _require(can_administer(actor, case, person))
+    # A closed case takes no new diagnosis. One already under way may still be answered and
+    # completed, so that no answer, and no red flag in it, is lost to the closure.
+    ensure_open(case)
     if not case.family.members.filter(person=person).exists():
         raise ValidationError({"person": _("This person is not a member of the case's family.")})
     age = person.age(timezone.localdate())
@@ -369,6 +373,7 @@ def rate_domain(
         active_role(actor) in (Role.CLINICAL_LEAD, Role.CASE_MANAGER, Role.THERAPIST)
         and can_administer(actor, administration.case, administration.person)
     )
+    ensure_open(administration.case)
     codes = {d["code"] for d in administration.version.definition["domains"]}
     if domain not in codes or value not in (0, 1, 2):
         raise ValidationError(_("Choose a domain and a rating from 0 to 2."))
@@ -503,6 +508,7 @@ def decide_recommendation(
         Recommendation.objects.select_for_update().select_related("case").get(pk=recommendation.pk)
     )
     _require(can_decide_recommendation(actor, recommendation))
+    ensure_open(recommendation.case)
     if status not in (
         Recommendation.Status.ACCEPTED,
         Recommendation.Status.EDITED,

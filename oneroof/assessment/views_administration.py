@@ -28,7 +28,7 @@ from oneroof.cases.models import Case
 from oneroof.core.types import AuthenticatedRequest
 from oneroof.families.access import CASE_ROLES, FamilyAccess, SafetyAccess, access_for_family
 from oneroof.families.models import Person
-from oneroof.organisation.permissions import active_role
+from oneroof.organisation.permissions import active_role, require_role
 
 from . import middleware as respondent_mode
 from . import queries, services
@@ -41,11 +41,6 @@ MAX_HANDBACK_FAILURES = 5
 HANDBACK_FAILURES_KEY = "respondent_handback_failures"
 
 NEXT, BACK, LATER, HAND_OVER = "next", "back", "later", "hand_over"
-
-
-def _require_case_role(request: AuthenticatedRequest) -> None:
-    if active_role(request.user) not in CASE_ROLES:
-        raise PermissionDenied
 
 
 def _add_errors(form: Form, error: ValidationError, aliases: dict[str, str] | None = None) -> None:
@@ -186,14 +181,14 @@ def _render_case(
 
 @require_GET
 def case_diagnosis(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
-    _require_case_role(request)
+    require_role(request.user, CASE_ROLES)
     case, access = _case_for(request, case_id)
     return _render_case(request, case, access, _start_form(request, case, access))
 
 
 @require_POST
 def administration_start(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
-    _require_case_role(request)
+    require_role(request.user, CASE_ROLES)
     case, access = _case_for(request, case_id)
     form = _start_form(request, case, access, request.POST)
     if form is None:
@@ -330,7 +325,7 @@ def _after_completion(request: AuthenticatedRequest, administration: Administrat
 
 @require_http_methods(["GET", "POST"])
 def administer(request: AuthenticatedRequest, administration_id: int) -> HttpResponse:
-    _require_case_role(request)
+    require_role(request.user, CASE_ROLES)
     administration, _access = queries.get_administration_for(
         request.user, administration_id, need=queries.ANSWERS
     )
@@ -368,7 +363,7 @@ def administer(request: AuthenticatedRequest, administration_id: int) -> HttpRes
 
 @require_POST
 def administration_complete(request: AuthenticatedRequest, administration_id: int) -> HttpResponse:
-    _require_case_role(request)
+    require_role(request.user, CASE_ROLES)
     administration, _access = queries.get_administration_for(
         request.user, administration_id, need=queries.ANSWERS
     )
@@ -398,7 +393,7 @@ def administration_complete(request: AuthenticatedRequest, administration_id: in
 @require_http_methods(["GET", "POST"])
 def handback(request: AuthenticatedRequest, administration_id: int) -> HttpResponse:
     """The respondent hands the device back; the staff member's password ends the lock."""
-    _require_case_role(request)
+    require_role(request.user, CASE_ROLES)
     administration, _access = queries.get_administration_for(
         request.user, administration_id, need=queries.ANSWERS
     )

@@ -28,7 +28,7 @@ from oneroof.cases.models import Case
 from oneroof.core.access import get_visible_or_404
 from oneroof.core.types import AuthenticatedRequest
 from oneroof.families.access import CASE_ROLES, access_for_family
-from oneroof.organisation.permissions import active_role
+from oneroof.organisation.permissions import active_role, require_role
 
 from . import queries, services
 from .forms_alerts import AlertDecisionForm, JointSessionsClearForm
@@ -36,11 +36,6 @@ from .models import SafetyAlert
 
 PAGE_SIZE = 50
 T = TypeVar("T")
-
-
-def _require_case_role(request: AuthenticatedRequest) -> None:
-    if active_role(request.user) not in CASE_ROLES:
-        raise PermissionDenied
 
 
 def _add_errors(form: Form, error: ValidationError) -> None:
@@ -90,7 +85,7 @@ def red_flag_lines(alert: SafetyAlert) -> list[RedFlagLine]:
 
 @require_GET
 def alert_list(request: AuthenticatedRequest) -> HttpResponse:
-    _require_case_role(request)
+    require_role(request.user, CASE_ROLES)
     alerts = queries.alerts_visible_to(request.user).order_by(
         F("decided_at").desc(nulls_first=True), "-raised_at", "-pk"
     )
@@ -101,7 +96,7 @@ def alert_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def alert_detail(request: AuthenticatedRequest, alert_id: int) -> HttpResponse:
-    _require_case_role(request)
+    require_role(request.user, CASE_ROLES)
     alert = get_visible_or_404(
         queries.alerts_visible_to(request.user).select_related(
             "case__family", "administration__version", "administration__person"
@@ -165,7 +160,7 @@ def alert_detail(request: AuthenticatedRequest, alert_id: int) -> HttpResponse:
 
 @require_POST
 def joint_sessions_clear(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
-    _require_case_role(request)
+    require_role(request.user, CASE_ROLES)
     case = queries.get_case_for(request.user, case_id)
     form = JointSessionsClearForm(request.POST)
     if not form.is_valid():
@@ -203,7 +198,7 @@ def _overdue_rows(cases: Any, today: date) -> list[OverdueRow]:
 
 @require_GET
 def overdue_list(request: AuthenticatedRequest) -> HttpResponse:
-    _require_case_role(request)
+    require_role(request.user, CASE_ROLES)
     today = timezone.localdate()
     cases = queries.overdue_diagnoses(request.user, today).order_by("first_contact_on", "pk")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -35,14 +35,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from oneroof.accounts.models import User
 from oneroof.audit import services as audit
+from oneroof.core.pdf import html_to_pdf, safe_filename
 from oneroof.core.types import AuthenticatedRequest
 from oneroof.families.access import CASE_ROLES, FamilyAccess
 from oneroof.families.models import Person, Relationship
-from oneroof.organisation.permissions import active_role
+from oneroof.organisation.permissions import require_role
 
 from . import charts, queries, scoring, services
 from .models import Administration, AssessmentResult, ClinicianRating, Recommendation
-from .pdf import html_to_pdf, safe_filename
 
 BAND_LABELS = {
     "low": gettext_lazy("low"),
@@ -58,11 +58,6 @@ BAND_BADGES = {
     "high": "text-bg-danger",
     scoring.CRITICAL: "text-bg-danger",
 }
-
-
-def _require_case_role(request: AuthenticatedRequest) -> None:
-    if active_role(request.user) not in CASE_ROLES:
-        raise PermissionDenied
 
 
 def localised(texts: Mapping[str, str]) -> str:
@@ -446,7 +441,7 @@ def _score_of(outcome: scoring.Outcome, code: str) -> int | None:
 
 @require_GET
 def result_detail(request: AuthenticatedRequest, administration_id: int) -> HttpResponse:
-    _require_case_role(request)
+    require_role(request.user, CASE_ROLES)
     administration, access = queries.get_administration_for(
         request.user, administration_id, need=queries.RESULTS
     )
@@ -471,7 +466,7 @@ def _report(request: AuthenticatedRequest, error: ValidationError) -> None:
 
 @require_POST
 def clinician_rate(request: AuthenticatedRequest, administration_id: int) -> HttpResponse:
-    _require_case_role(request)
+    require_role(request.user, CASE_ROLES)
     administration, _access = queries.get_administration_for(
         request.user, administration_id, need=queries.RESULTS
     )
@@ -496,7 +491,7 @@ def clinician_rate(request: AuthenticatedRequest, administration_id: int) -> Htt
 
 @require_POST
 def recommendation_decide(request: AuthenticatedRequest, recommendation_id: int) -> HttpResponse:
-    _require_case_role(request)
+    require_role(request.user, CASE_ROLES)
     administration_id = (
         Recommendation.objects.filter(pk=recommendation_id)
         .values_list("administration_id", flat=True)
@@ -526,7 +521,7 @@ def recommendation_decide(request: AuthenticatedRequest, recommendation_id: int)
 def summary_pdf(request: AuthenticatedRequest, administration_id: int) -> HttpResponse:
     """The diagnosis summary for the case file: only what this reader may see, and nothing
     of anyone else — no contact data, no answers, no partner comparison."""
-    _require_case_role(request)
+    require_role(request.user, CASE_ROLES)
     administration, access = queries.get_administration_for(
         request.user, administration_id, need=queries.RESULTS
     )

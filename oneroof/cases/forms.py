@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from oneroof.accounts.models import User
 from oneroof.families.access import NOTE_ROLES, FamilyAccess
 from oneroof.families.models import Person
-from oneroof.organisation.models import Membership, Role
+from oneroof.organisation.models import Institution, Membership, Role
 from oneroof.organisation.permissions import active_centre_id
 
-from .models import Case, CaseNote
+from .models import Case, CaseNote, PlanStage
 from .notes import MAX_NOTE_LENGTH
 from .permissions import can_write_note_level
 from .services import TEAM_ROLES, allowed_next_statuses
@@ -185,6 +185,115 @@ class EditNoteForm(VersionedForm):
 
 
 # --- the support plan -----------------------------------------------------------------------
+
+
+def _optional_date(label: Any) -> forms.DateField:
+    return forms.DateField(
+        label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class StageForm(forms.Form):
+    name = forms.CharField(
+        label=_("Stage name"),
+        max_length=120,
+        help_text=_("For example: stabilisation, relational work, consolidation."),
+    )
+    review_on = _optional_date(_("Review date"))
+
+
+class EditStageForm(VersionedForm, StageForm):
+    pass
+
+
+class RemoveForm(VersionedForm):
+    """Removing a plan item: the version the user saw, so a changed item is not removed."""
+
+
+class StageChoiceForm(ChoicesForm):
+    """A form adding to one of the plan's stages, chosen from the list already loaded."""
+
+    stage = forms.TypedChoiceField(label=_("Stage"), coerce=int)
+
+    def __init__(self, *args: Any, stages: list[PlanStage], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._stages = {stage.pk: stage for stage in stages}
+        field = self.fields["stage"]
+        if isinstance(field, forms.ChoiceField):
+            field.choices = [(stage.pk, f"{stage.order}. {stage.name}") for stage in stages]
+
+    def clean_stage(self) -> PlanStage:
+        return self._stages[self.cleaned_data["stage"]]
+
+
+class AddGoalForm(StageChoiceForm):
+    description = forms.CharField(
+        label=_("Goal (measurable)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What will have changed, and how will we know?"),
+    )
+    target_date = forms.DateField(
+        label=_("Target date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    responsible = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Responsible"))
+    concerns = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        label=_("Who the goal concerns"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, case: Case, access: FamilyAccess, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._set_queryset("responsible", staff_at(case.centre_id, TEAM_ROLES))
+        persons = access.linked_person_ids - access.walled_person_ids
+        self._set_queryset("concerns", Person.objects.filter(pk__in=persons).order_by("pk"))
+
+
+class AddHelpForm(StageChoiceForm):
+    """A form of help from an accepted NORR recommendation, or described by hand."""
+
+    from_recommendation = forms.TypedChoiceField(
+        label=_("From an accepted NORR recommendation"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+    )
+    description = forms.CharField(
+        label=_("Or describe the form of help"), max_length=300, required=False
+    )
+    provider = forms.ModelChoiceField(
+        queryset=Institution.objects.none(),
+        required=False,
+        label=_("Providing institution"),
+        help_text=_("Needed only for a form of help described by hand."),
+    )
+    responsible = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Responsible"))
+
+    def __init__(self, *args: Any, case: Case, recommendations: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._recommendations = {rec.pk: rec for rec in recommendations}
+        field = self.fields["from_recommendation"]
+        if isinstance(field, forms.ChoiceField):
+            field.choices = [("", "—")] + [(rec.pk, rec.display_text) for rec in recommendations]
+        self._set_queryset(
+            "provider",
+            Institution.objects.exclude(kind__in=Institution.EXTERNAL_KINDS).order_by("short_name"),
+        )
+        self._set_queryset("responsible", staff_at(case.centre_id, TEAM_ROLES))
+
+    def clean_from_recommendation(self) -> Any:
+        chosen = self.cleaned_data["from_recommendation"]
+        return None if chosen is None else self._recommendations[chosen]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("from_recommendation") is None and not data.get("description"):
+            raise forms.ValidationError(
+                _("Choose a recommendation or describe the form of help."), code="required"
+            )
+        return data
 
 
 class EditGoalForm(VersionedForm):

@@ -283,6 +283,9 @@ class PlanStage(models.Model):
     order = models.PositiveIntegerField(_("order"))
     name = models.CharField(_("stage"), max_length=120)
     review_on = models.DateField(_("review date"), null=True, blank=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text=_("Raised on every edit; detects concurrent edits.")
+    )
 
     class Meta:
         ordering = ["order", "pk"]
@@ -345,6 +348,9 @@ class PlannedHelp(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    version = models.PositiveIntegerField(
+        default=1, help_text=_("Raised on every edit; detects concurrent edits.")
+    )
 
     class Meta:
         ordering = ["stage", "pk"]
@@ -369,6 +375,7 @@ class PlanRevision(models.Model):
     )
     changed_at = models.DateTimeField(_("when"), default=timezone.now)
     summary = models.CharField(_("summary"), max_length=200)
+    approved = models.BooleanField(_("approved"), default=False)
 
     class Meta:
         ordering = ["-changed_at", "-pk"]

@@ -19,13 +19,14 @@ from django.utils.translation import gettext as _
 
 from oneroof.accounts.models import User
 from oneroof.audit import services as audit
+from oneroof.core.errors import refusal
 from oneroof.families.access import NOTE_ROLES, access_for_family, note_visible_to
 from oneroof.families.models import Person
 from oneroof.organisation.models import Membership
 
 from . import permissions
 from .models import Case, CaseNote
-from .services import _closed_error, _error, _locked
+from .services import ensure_open, lock_open_case
 
 MAX_NOTE_LENGTH = 10_000
 Level = CaseNote.Level
@@ -60,9 +61,9 @@ def note_diff(current: str, submitted: str) -> str:
 def _clean_body(body: str) -> str:
     body = body.strip()
     if not body:
-        raise _error(_("Write the note."), code="required", field="body")
+        raise refusal(_("Write the note."), code="required", field="body")
     if len(body) > MAX_NOTE_LENGTH:
-        raise _error(
+        raise refusal(
             _("A note can be at most %(max)d characters long.") % {"max": MAX_NOTE_LENGTH},
             code="max_length",
             field="body",
@@ -88,14 +89,12 @@ def write_note(
     persons of the family the actor works with. ``restricted_to``: for restricted notes, the
     staff of the case's centre who may read it besides the author."""
     if level not in Level.values:
-        raise _error(_("Choose the confidentiality of the note."), code="level", field="level")
+        raise refusal(_("Choose the confidentiality of the note."), code="level", field="level")
     if not permissions.can_write_notes(actor, case) or not permissions.can_write_note_level(
         actor, level
     ):
         raise PermissionDenied
-    case = _locked(case, None)
-    if case.status == Case.Status.CLOSED:
-        raise _closed_error()
+    case = lock_open_case(case)
     body = _clean_body(body)
     persons = list(about)
     readers = list(restricted_to) if level == Level.RESTRICTED else []
@@ -153,13 +152,11 @@ def correct_note(*, actor: User, note: CaseNote, body: str, reason: str) -> Case
     original = note.corrects if note.corrects_id is not None and note.corrects else note
     if not _readable(actor, original) or not permissions.can_correct_note(actor, original):
         raise PermissionDenied
-    case = _locked(original.case, None)
-    if case.status == Case.Status.CLOSED:
-        raise _closed_error()
+    case = lock_open_case(original.case)
     body = _clean_body(body)
     reason = reason.strip()
     if not reason:
-        raise _error(_("Say why the note is corrected."), code="required", field="reason")
+        raise refusal(_("Say why the note is corrected."), code="required", field="reason")
     correction = CaseNote(
         case=case,
         author=actor,
@@ -195,10 +192,11 @@ def edit_note(*, actor: User, note: CaseNote, body: str, expected_version: int) 
         raise PermissionDenied
     if not _readable(actor, current):
         raise PermissionDenied
-    if current.case.status == Case.Status.CLOSED:
-        raise _closed_error()
+    ensure_open(current.case)
     if current.corrections.exists():
-        raise _error(_("This note has been corrected; add a correction instead."), code="corrected")
+        raise refusal(
+            _("This note has been corrected; add a correction instead."), code="corrected"
+        )
     if current.version != expected_version:
         raise StaleNoteError(current=current, submitted=body)
     body = _clean_body(body)

@@ -126,3 +126,11 @@ def can_approve_plan(user: Any, case: Case) -> bool:
         and _acts_at(user, case)
         and active_role(user) == Role.CLINICAL_LEAD
     )
+
+
+def can_print_plan(user: Any, case: Case) -> bool:
+    """The plan for the family to sign: its case manager, the owning centre's coordinator
+    and clinical lead (a closed case's plan too: it is the record of what was agreed)."""
+    if not _acts_at(user, case):
+        return False
+    return active_role(user) in (Role.COORDINATOR, Role.CLINICAL_LEAD) or _manages(user, case)

@@ -24,13 +24,14 @@ from django.utils.translation import gettext as _
 
 from oneroof.accounts.models import User
 from oneroof.audit import services as audit
+from oneroof.core.errors import refusal
 from oneroof.families.access import access_for_family
 from oneroof.families.models import FamilyMember, Person
 from oneroof.organisation.models import Institution, Membership, Role
 
 from . import permissions
 from .models import Case, CaseEvent, Goal, PlannedHelp, PlanRevision, PlanStage, SupportPlan
-from .services import _closed_error, _error, _locked
+from .services import lock_open_case
 
 PlanStatus = SupportPlan.Status
 ACCEPTED_RECOMMENDATION_STATUSES = ("accepted", "edited")
@@ -38,20 +39,18 @@ MAX_TEXT = 2000
 
 
 class StaleEditError(ValidationError):
-    """The goal changed since the editor loaded it; nothing was saved."""
+    """The item changed since the editor loaded it; nothing was saved. ``diff`` compares the
+    saved text with the one submitted, so the editor can redo their change by hand."""
 
-    def __init__(self, *, current: Goal, submitted: str) -> None:
-        super().__init__(
-            _("Someone else changed this goal meanwhile; your changes were not saved."),
-            code="stale",
-        )
+    def __init__(self, *, current: Any, saved: str, submitted: str, message: str) -> None:
+        super().__init__(message, code="stale")
         self.current = current
         self.submitted = submitted
         self.diff = "\n".join(
             difflib.unified_diff(
-                current.description.splitlines(),
+                saved.splitlines(),
                 submitted.splitlines(),
-                fromfile=_("saved goal"),
+                fromfile=_("saved version"),
                 tofile=_("your changes"),
                 lineterm="",
             )
@@ -74,15 +73,27 @@ def accepted_recommendations(actor: Any, case: Case) -> list[Any]:
     )
 
 
+def recommendation_persons(recommendation_ids: Iterable[int | None]) -> dict[int, int]:
+    """NORR recommendation id → the person whose diagnosis proposed it, so a form of help
+    taken from it stays behind that person's wall. One query (none for no ids)."""
+    ids = {pk for pk in recommendation_ids if pk is not None}
+    if not ids:
+        return {}
+    recommendation = apps.get_model("assessment", "Recommendation")
+    return dict(
+        recommendation.objects.filter(pk__in=ids).values_list("pk", "administration__person_id")
+    )
+
+
 # --- helpers --------------------------------------------------------------------------------
 
 
 def _text(value: str, field: str, message: str) -> str:
     value = value.strip()
     if not value:
-        raise _error(message, code="required", field=field)
+        raise refusal(message, code="required", field=field)
     if len(value) > MAX_TEXT:
-        raise _error(
+        raise refusal(
             _("At most %(max)d characters.") % {"max": MAX_TEXT}, code="max_length", field=field
         )
     return value
@@ -100,9 +111,7 @@ def _event(*, actor: User, case: Case, kind: str, note: str = "") -> None:
 
 def _writable(actor: User, plan: SupportPlan) -> tuple[Case, SupportPlan]:
     """Lock the case and the plan; the actor must be allowed to edit; the case open."""
-    case = _locked(plan.case, None)
-    if case.status == Case.Status.CLOSED:
-        raise _closed_error()
+    case = lock_open_case(plan.case)
     if not permissions.can_edit_plan(actor, case):
         raise PermissionDenied
     return case, SupportPlan.objects.select_for_update().get(pk=plan.pk)
@@ -134,7 +143,7 @@ def _family_person_ids(case: Case) -> set[int]:
 
 def _staff_of(case: Case, user: User, field: str) -> None:
     if not Membership.objects.active().filter(user=user, centre_id=case.centre_id).exists():
-        raise _error(_("Choose staff of this centre."), code="not_staff", field=field)
+        raise refusal(_("Choose staff of this centre."), code="not_staff", field=field)
 
 
 # --- services -------------------------------------------------------------------------------
@@ -142,13 +151,11 @@ def _staff_of(case: Case, user: User, field: str) -> None:
 
 @transaction.atomic
 def create_plan(*, actor: User, case: Case) -> SupportPlan:
-    case = _locked(case, None)
-    if case.status == Case.Status.CLOSED:
-        raise _closed_error()
+    case = lock_open_case(case)
     if not permissions.can_edit_plan(actor, case):
         raise PermissionDenied
     if SupportPlan.objects.filter(case=case).exists():
-        raise _error(_("This case already has a support plan."), code="exists")
+        raise refusal(_("This case already has a support plan."), code="exists")
     plan = SupportPlan.objects.create(case=case, author=actor)
     _audit(actor=actor, case=case, action="cases.plan_created", changes={"plan": [None, plan.pk]})
     return plan
@@ -188,7 +195,7 @@ def add_goal(
     description = _text(description, "description", _("Describe the goal."))
     persons = list(concerns)
     if {person.pk for person in persons} - _family_person_ids(case):
-        raise _error(_("Choose members of this family."), code="concerns", field="concerns")
+        raise refusal(_("Choose members of this family."), code="concerns", field="concerns")
     _staff_of(case, responsible, "responsible")
     goal = Goal(
         stage=stage, description=description, target_date=target_date, responsible=responsible
@@ -211,6 +218,15 @@ def add_goal(
     return goal
 
 
+def _stale_goal(current: Goal, submitted: str) -> StaleEditError:
+    return StaleEditError(
+        current=current,
+        saved=current.description,
+        submitted=submitted,
+        message=_("Someone else changed this goal meanwhile; your changes were not saved."),
+    )
+
+
 @transaction.atomic
 def edit_goal(
     *, actor: User, goal: Goal, description: str, target_date: date, expected_version: int
@@ -220,13 +236,13 @@ def edit_goal(
     case, plan = _writable(actor, goal.stage.plan)
     current = Goal.objects.select_for_update().get(pk=goal.pk)
     if current.version != expected_version:
-        raise StaleEditError(current=current, submitted=description)
+        raise _stale_goal(current, description)
     description = _text(description, "description", _("Describe the goal."))
     updated = Goal.objects.filter(pk=current.pk, version=expected_version).update(
         description=description, target_date=target_date, version=F("version") + 1
     )
     if updated != 1:  # pragma: no cover - the row lock makes this the belt to the braces
-        raise StaleEditError(current=current, submitted=description)
+        raise _stale_goal(current, description)
     current.refresh_from_db()
     changes = _changed(plan)
     _audit(
@@ -262,7 +278,7 @@ def add_planned_help(
         allowed = {rec.pk: rec for rec in accepted_recommendations(actor, case)}
         recommendation = allowed.get(from_recommendation.pk)
         if recommendation is None:
-            raise _error(
+            raise refusal(
                 _("Choose an accepted recommendation of this case."),
                 code="recommendation",
                 field="from_recommendation",
@@ -270,14 +286,14 @@ def add_planned_help(
         description = recommendation.display_text
         provider = Institution.objects.filter(code=recommendation.provider).first()
         if provider is None:
-            raise _error(
+            raise refusal(
                 _("The recommendation names no institution; add the form of help by hand."),
                 code="provider",
                 field="from_recommendation",
             )
     description = _text(description, "description", _("Describe the form of help."))[:300]
     if provider is None:
-        raise _error(_("Choose the providing institution."), code="required", field="provider")
+        raise refusal(_("Choose the providing institution."), code="required", field="provider")
     _staff_of(case, responsible, "responsible")
     help_ = PlannedHelp(
         stage=stage,
@@ -301,6 +317,114 @@ def add_planned_help(
         },
     )
     return help_
+
+
+def _stage_text(name: str, review_on: date | None) -> str:
+    return f"{name}\n{review_on.isoformat() if review_on else '-'}"
+
+
+@transaction.atomic
+def edit_stage(
+    *,
+    actor: User,
+    stage: PlanStage,
+    name: str,
+    review_on: date | None,
+    expected_version: int,
+) -> PlanStage:
+    """Rename a stage or move its review date; compare-and-set on ``PlanStage.version``."""
+    case, plan = _writable(actor, stage.plan)
+    current = PlanStage.objects.select_for_update().get(pk=stage.pk)
+    if current.version != expected_version:
+        raise StaleEditError(
+            current=current,
+            saved=_stage_text(current.name, current.review_on),
+            submitted=_stage_text(name, review_on),
+            message=_("Someone else changed this stage meanwhile; your changes were not saved."),
+        )
+    current.name = _text(name, "name", _("Name the stage."))[:120]
+    current.review_on = review_on
+    current.version += 1
+    current.full_clean()
+    current.save()
+    changes = _changed(plan)
+    _audit(
+        actor=actor,
+        case=case,
+        action="cases.plan_stage_edited",
+        changes={
+            "stage": [current.pk, current.pk],
+            "version": [expected_version, current.version],
+            "name": [audit.MASK, audit.MASK],
+            **changes,
+        },
+    )
+    return current
+
+
+def _refuse_stale_removal(current: Any, expected_version: int, saved: str) -> None:
+    if current.version != expected_version:
+        raise StaleEditError(
+            current=current,
+            saved=saved,
+            submitted=saved,
+            message=_(
+                "Someone else changed this part of the plan meanwhile; nothing was removed. "
+                "Check the current version and decide again."
+            ),
+        )
+
+
+@transaction.atomic
+def remove_stage(*, actor: User, stage: PlanStage, expected_version: int) -> None:
+    """Only an empty stage is removed, so no goal or form of help goes with it unnoticed;
+    the stages after it move up one place. Submitted revisions keep it in the history."""
+    case, plan = _writable(actor, stage.plan)
+    current = PlanStage.objects.select_for_update().get(pk=stage.pk)
+    _refuse_stale_removal(current, expected_version, _stage_text(current.name, current.review_on))
+    if current.goals.exists() or current.helps.exists():
+        raise refusal(
+            _("Remove the stage's goals and forms of help first."), code="stage_not_empty"
+        )
+    removed_pk, removed_order = current.pk, current.order
+    current.delete()
+    # Ascending, so each stage moves into the place just freed (``order`` is unique per plan).
+    for later in plan.stages.filter(order__gt=removed_order).order_by("order"):
+        later.order -= 1
+        later.save(update_fields=["order"])
+    changes = _changed(plan)
+    _audit(
+        actor=actor,
+        case=case,
+        action="cases.plan_stage_removed",
+        changes={"stage": [removed_pk, None], **changes},
+    )
+
+
+def _remove_item(actor: User, item: Goal | PlannedHelp, expected_version: int, key: str) -> None:
+    """Remove a goal or a form of help, unless it changed since the user saw it."""
+    case, plan = _writable(actor, item.stage.plan)
+    current = type(item).objects.select_for_update().get(pk=item.pk)
+    _refuse_stale_removal(current, expected_version, current.description)
+    removed_pk = current.pk
+    current.delete()
+    changes = _changed(plan)
+    _audit(
+        actor=actor,
+        case=case,
+        action=f"cases.plan_{key}_removed",
+        changes={key: [removed_pk, None], **changes},
+    )
+
+
+@transaction.atomic
+def remove_goal(*, actor: User, goal: Goal, expected_version: int) -> None:
+    _remove_item(actor, goal, expected_version, "goal")
+
+
+@transaction.atomic
+def remove_planned_help(*, actor: User, help_: PlannedHelp, expected_version: int) -> None:
+    _remove_item(actor, help_, expected_version, "help")
 
 
 def snapshot(plan: SupportPlan) -> dict[str, Any]:
@@ -345,9 +469,9 @@ def submit_plan(*, actor: User, plan: SupportPlan) -> SupportPlan:
     """The case manager submits the plan for approval; its snapshot goes into the history."""
     case, plan = _writable(actor, plan)
     if plan.status != PlanStatus.DRAFT:
-        raise _error(_("Only a draft plan can be submitted."), code="status")
+        raise refusal(_("Only a draft plan can be submitted."), code="status")
     if not plan.stages.filter(goals__isnull=False).exists():
-        raise _error(_("Add at least one goal before submitting the plan."), code="empty")
+        raise refusal(_("Add at least one goal before submitting the plan."), code="empty")
     plan.status = PlanStatus.SUBMITTED
     _save_revision(
         actor,
@@ -376,6 +500,7 @@ def _save_revision(actor: User, case: Case, plan: SupportPlan, kind: str, summar
         snapshot=snapshot(plan),
         changed_by=actor,
         summary=summary,
+        approved=kind == CaseEvent.Kind.PLAN_APPROVED,
     )
     _event(actor=actor, case=case, kind=kind)
 
@@ -384,9 +509,7 @@ def _save_revision(actor: User, case: Case, plan: SupportPlan, kind: str, summar
 def approve_plan(*, actor: User, plan: SupportPlan, comment: str) -> SupportPlan:
     """The clinical lead of the owning centre approves a submitted plan, with a comment. The
     plan's author may approve their own plan only holding the clinical-lead role there."""
-    case = _locked(plan.case, None)
-    if case.status == Case.Status.CLOSED:
-        raise _closed_error()
+    case = lock_open_case(plan.case)
     if not permissions.can_approve_plan(actor, case):
         raise PermissionDenied
     plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
@@ -397,7 +520,7 @@ def approve_plan(*, actor: User, plan: SupportPlan, comment: str) -> SupportPlan
     ):
         raise PermissionDenied(_("You may not approve your own plan."))
     if plan.status != PlanStatus.SUBMITTED:
-        raise _error(_("Only a submitted plan can be approved."), code="status")
+        raise refusal(_("Only a submitted plan can be approved."), code="status")
     comment = _text(comment, "comment", _("Write a comment on the approval."))
     plan.status = PlanStatus.APPROVED
     plan.approved_by = actor

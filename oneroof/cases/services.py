@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from oneroof.accounts.models import User
 from oneroof.audit import services as audit
+from oneroof.core.errors import refusal
 from oneroof.families.models import FamilyMember, Person
 from oneroof.organisation.models import Membership, Role
 
@@ -48,21 +49,31 @@ def allowed_next_statuses(case: Case) -> list[str]:
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _error(message: str, code: str, field: str = NON_FIELD_ERRORS) -> ValidationError:
-    return ValidationError({field: [ValidationError(message, code=code)]})
-
-
 def _stale_error() -> ValidationError:
-    return _error(
+    return refusal(
         _("Someone else changed this case meanwhile; reload and try again."), code="stale"
     )
 
 
 def _closed_error() -> ValidationError:
-    return _error(_("This case is closed; it can only be reopened."), code="closed")
+    return refusal(_("This case is closed; it can only be reopened."), code="closed")
 
 
-def _locked(case: Case, expected_version: int | None) -> Case:
+def ensure_open(case: Case) -> None:
+    """A closed case is read-only for every app (notes, plans, diagnosis, tasks, contacts)
+    until it is reopened."""
+    if case.status == Case.Status.CLOSED:
+        raise _closed_error()
+
+
+def lock_open_case(case: Case) -> Case:
+    """The case row, locked for the rest of the writing transaction; refused if closed."""
+    locked = lock_case(case, None)
+    ensure_open(locked)
+    return locked
+
+
+def lock_case(case: Case, expected_version: int | None) -> Case:
     """The case row, locked for the rest of the transaction, checked against the version the
     caller's change was based on (``None``: changes that do not depend on the case's fields)."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
@@ -131,17 +142,17 @@ def change_status(
     services). The case manager, the centre's coordinator and its clinical lead may."""
     if not permissions.can_change_case_status(actor, case):
         raise PermissionDenied
-    case = _locked(case, expected_version)
+    case = lock_case(case, expected_version)
     if case.status == Status.CLOSED:
         raise _closed_error()
     if to_status == Status.CLOSED:
-        raise _error(
+        raise refusal(
             _("Close the case with a reason and a closure summary."),
             code="use_close",
             field="to_status",
         )
     if to_status not in TRANSITIONS.get(case.status, frozenset()):
-        raise _error(
+        raise refusal(
             _("A case cannot move from “%(from)s” to “%(to)s”.")
             % {"from": case.get_status_display(), "to": _status_label(to_status)},
             code="invalid_transition",
@@ -174,9 +185,9 @@ def close_case(
     """Close an open case with a reason (``Case.ClosureReason``) and a closure summary."""
     if not permissions.can_change_case_status(actor, case):
         raise PermissionDenied
-    case = _locked(case, expected_version)
+    case = lock_case(case, expected_version)
     if case.status == Status.CLOSED:
-        raise _error(_("This case is already closed."), code="closed")
+        raise refusal(_("This case is already closed."), code="closed")
     errors: dict[str, list[ValidationError]] = {}
     if reason not in Case.ClosureReason.values:
         errors["reason"] = [ValidationError(_("Choose why the case is closed."), code="reason")]
@@ -214,12 +225,12 @@ def reopen_case(*, actor: User, case: Case, reason: str) -> Case:
     clinical lead may; refused while the family has another open case at the centre."""
     if not permissions.can_reopen_case(actor, case):
         raise PermissionDenied
-    case = _locked(case, None)
+    case = lock_case(case, None)
     if case.status != Status.CLOSED:
-        raise _error(_("Only a closed case can be reopened."), code="not_closed")
+        raise refusal(_("Only a closed case can be reopened."), code="not_closed")
     reason = reason.strip()
     if not reason:
-        raise _error(_("Say why the case is reopened."), code="required", field="reason")
+        raise refusal(_("Say why the case is reopened."), code="required", field="reason")
     if (
         Case.objects.filter(family_id=case.family_id, centre_id=case.centre_id)
         .exclude(status=Status.CLOSED)
@@ -252,7 +263,7 @@ def reopen_case(*, actor: User, case: Case, reason: str) -> Case:
 
 
 def _other_open_case_error() -> ValidationError:
-    return _error(
+    return refusal(
         _("The family has another open case at this centre; close it before reopening this one."),
         code="other_open_case",
     )
@@ -275,17 +286,17 @@ def assign_case_manager(*, actor: User, case: Case, case_manager: User) -> Case:
     new case manager must hold an active case-manager role at the centre."""
     if not permissions.can_assign_case_manager(actor, case):
         raise PermissionDenied
-    case = _locked(case, None)
+    case = lock_case(case, None)
     if case.status == Status.CLOSED:
         raise _closed_error()
     if not _holds_role_at(case_manager, case.centre_id, [Role.CASE_MANAGER]):
-        raise _error(
+        raise refusal(
             _("Choose a case manager of this centre."),
             code="not_case_manager",
             field="case_manager",
         )
     if case.case_manager_id == case_manager.pk:
-        raise _error(
+        raise refusal(
             _("This person already manages the case."), code="unchanged", field="case_manager"
         )
     old = case.case_manager
@@ -310,7 +321,7 @@ def add_team_member(
     family (``works_with``) or, when empty, to the whole family."""
     if not permissions.can_manage_case_team(actor, case):
         raise PermissionDenied
-    case = _locked(case, None)
+    case = lock_case(case, None)
     if case.status == Status.CLOSED:
         raise _closed_error()
     persons = list(works_with)
@@ -354,12 +365,12 @@ def remove_team_member(*, actor: User, case: Case, user: User) -> Case:
     """Take a member off the case team; their access through this case ends with it."""
     if not permissions.can_manage_case_team(actor, case):
         raise PermissionDenied
-    case = _locked(case, None)
+    case = lock_case(case, None)
     if case.status == Status.CLOSED:
         raise _closed_error()
     deleted, _rows = CaseTeamMember.objects.filter(case=case, user=user).delete()
     if not deleted:
-        raise _error(_("Not on the case team."), code="not_member", field="user")
+        raise refusal(_("Not on the case team."), code="not_member", field="user")
     _record(
         actor=actor,
         case=case,

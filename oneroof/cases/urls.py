@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from . import views
+from . import views, views_plan
 
 app_name = "cases"
 urlpatterns = [
@@ -24,13 +24,53 @@ urlpatterns = [
         login_required(views.note_edit),
         name="note-edit",
     ),
-    path("<int:case_id>/plan/", login_required(views.plan), name="plan"),
-    path("<int:case_id>/plan/utworz/", login_required(views.plan_create), name="plan-create"),
+    path("<int:case_id>/plan/", login_required(views_plan.plan), name="plan"),
+    path("<int:case_id>/plan/utworz/", login_required(views_plan.plan_create), name="plan-create"),
+    path(
+        "<int:case_id>/plan/etapy/dodaj/",
+        login_required(views_plan.plan_stage_add),
+        name="plan-stage-add",
+    ),
+    path(
+        "<int:case_id>/plan/etapy/<int:stage_id>/edycja/",
+        login_required(views_plan.plan_stage_edit),
+        name="plan-stage-edit",
+    ),
+    path(
+        "<int:case_id>/plan/etapy/<int:stage_id>/usuniecie/",
+        login_required(views_plan.plan_stage_remove),
+        name="plan-stage-remove",
+    ),
+    path(
+        "<int:case_id>/plan/cele/dodaj/",
+        login_required(views_plan.plan_goal_add),
+        name="plan-goal-add",
+    ),
     path(
         "<int:case_id>/plan/cele/<int:goal_id>/edycja/",
-        login_required(views.plan_goal_edit),
+        login_required(views_plan.plan_goal_edit),
         name="plan-goal-edit",
     ),
-    path("<int:case_id>/plan/zloz/", login_required(views.plan_submit), name="plan-submit"),
-    path("<int:case_id>/plan/zatwierdz/", login_required(views.plan_approve), name="plan-approve"),
+    path(
+        "<int:case_id>/plan/cele/<int:goal_id>/usuniecie/",
+        login_required(views_plan.plan_goal_remove),
+        name="plan-goal-remove",
+    ),
+    path(
+        "<int:case_id>/plan/pomoc/dodaj/",
+        login_required(views_plan.plan_help_add),
+        name="plan-help-add",
+    ),
+    path(
+        "<int:case_id>/plan/pomoc/<int:help_id>/usuniecie/",
+        login_required(views_plan.plan_help_remove),
+        name="plan-help-remove",
+    ),
+    path("<int:case_id>/plan/zloz/", login_required(views_plan.plan_submit), name="plan-submit"),
+    path(
+        "<int:case_id>/plan/zatwierdz/",
+        login_required(views_plan.plan_approve),
+        name="plan-approve",
+    ),
+    path("<int:case_id>/plan/pdf/", login_required(views_plan.plan_pdf), name="plan-pdf"),
 ]

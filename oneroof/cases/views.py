@@ -10,33 +10,28 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from oneroof.audit import services as audit
+from oneroof.core.pages import show_errors, show_form_errors
 from oneroof.core.types import AuthenticatedRequest
 from oneroof.families.access import CASE_ROLES, FamilyAccess, access_for_family
-from oneroof.organisation.permissions import active_role
+from oneroof.organisation.permissions import require_role
 
-from . import forms, notes, permissions, plans, services
-from .models import Case, CaseNote, Goal, SupportPlan
-from .queries import case_list_for, get_case_for, get_note_for, notes_visible_to, plan_of
+from . import forms, notes, permissions, services
+from .models import Case, CaseNote
+from .queries import case_list_for, get_case_for, get_note_for, notes_visible_to
 
 PAGE_SIZE = 50
 
 
-def _require_case_role(request: AuthenticatedRequest) -> None:
-    """The section is for case work; other roles (EU officer, DPO, …) are refused."""
-    if active_role(request.user) not in CASE_ROLES:
-        raise PermissionDenied
-
-
 @require_GET
 def case_list(request: AuthenticatedRequest) -> HttpResponse:
-    _require_case_role(request)
+    require_role(request.user, CASE_ROLES)
     case_filter = forms.CaseFilter(
         request.GET or None, queryset=case_list_for(request.user), user=request.user
     )
@@ -122,7 +117,7 @@ def _detail_context(request: AuthenticatedRequest, case: Case) -> dict[str, Any]
 
 @require_GET
 def case_detail(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
-    _require_case_role(request)
+    require_role(request.user, CASE_ROLES)
     case = get_case_for(request.user, case_id)
     return render(request, "cases/case_detail.html", _detail_context(request, case))
 
@@ -138,20 +133,18 @@ def _post(
 ) -> HttpResponse:
     """Fetch the case (404 outside scope), check permission (403), validate the form, call
     the service; errors come back as messages on the case page."""
-    _require_case_role(request)
+    require_role(request.user, CASE_ROLES)
     case = get_case_for(request.user, case_id)
     if not allowed(request.user, case):
         raise PermissionDenied
     form = form_class(request.POST, case=case)
     if not form.is_valid():
-        for field_errors in form.errors.values():
-            for message in field_errors:
-                messages.error(request, str(message))
+        show_form_errors(request, form)
         return redirect("cases:detail", case_id=case.pk)
     try:
         act(case, form.cleaned_data)
     except ValidationError as error:
-        _messages_of(request, error)
+        show_errors(request, error)
     else:
         messages.success(request, done % {"number": case.number})
     return redirect("cases:detail", case_id=case.pk)
@@ -260,22 +253,16 @@ def _to_notes(case: Case) -> HttpResponse:
     return redirect(reverse("cases:detail", kwargs={"case_id": case.pk}) + "#notes-heading")
 
 
-def _form_errors(request: AuthenticatedRequest, form: Form) -> None:
-    for field_errors in form.errors.values():
-        for message in field_errors:
-            messages.error(request, str(message))
-
-
 @require_POST
 def note_write(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
-    _require_case_role(request)
+    require_role(request.user, CASE_ROLES)
     case = get_case_for(request.user, case_id)
     if not permissions.can_write_notes(request.user, case):
         raise PermissionDenied
     access = access_for_family(request.user, case.family)
     form = forms.NoteForm(request.POST, case=case, user=request.user, access=access)
     if not form.is_valid():
-        _form_errors(request, form)
+        show_form_errors(request, form)
         return _to_notes(case)
     try:
         notes.write_note(
@@ -287,7 +274,7 @@ def note_write(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
             restricted_to=form.cleaned_data["restricted_to"],
         )
     except ValidationError as error:
-        _messages_of(request, error)
+        show_errors(request, error)
     else:
         messages.success(request, _("The note is saved."))
     return _to_notes(case)
@@ -295,14 +282,14 @@ def note_write(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
 
 @require_POST
 def note_correct(request: AuthenticatedRequest, case_id: int, note_id: int) -> HttpResponse:
-    _require_case_role(request)
+    require_role(request.user, CASE_ROLES)
     case = get_case_for(request.user, case_id)
     note = get_note_for(request.user, case, note_id)
     if not permissions.can_correct_note(request.user, note):
         raise PermissionDenied
     form = forms.CorrectNoteForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        show_form_errors(request, form)
         return _to_notes(case)
     try:
         notes.correct_note(
@@ -312,7 +299,7 @@ def note_correct(request: AuthenticatedRequest, case_id: int, note_id: int) -> H
             reason=form.cleaned_data["reason"],
         )
     except ValidationError as error:
-        _messages_of(request, error)
+        show_errors(request, error)
     else:
         messages.success(request, _("The correction is saved; the original stays as written."))
     return _to_notes(case)
@@ -322,14 +309,14 @@ def note_correct(request: AuthenticatedRequest, case_id: int, note_id: int) -> H
 def note_edit(request: AuthenticatedRequest, case_id: int, note_id: int) -> HttpResponse:
     """The author's edit. A stale text is not saved: the page comes back (409) with the
     message, a diff against the saved note, and the submitted text still in the box."""
-    _require_case_role(request)
+    require_role(request.user, CASE_ROLES)
     case = get_case_for(request.user, case_id)
     note = get_note_for(request.user, case, note_id)
     if not permissions.can_edit_note(request.user, note):
         raise PermissionDenied
     form = forms.EditNoteForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        show_form_errors(request, form)
         return _to_notes(case)
     try:
         notes.edit_note(
@@ -350,149 +337,7 @@ def note_edit(request: AuthenticatedRequest, case_id: int, note_id: int) -> Http
         }
         return render(request, "cases/case_detail.html", context, status=409)
     except ValidationError as error:
-        _messages_of(request, error)
+        show_errors(request, error)
     else:
         messages.success(request, _("The note is saved."))
     return _to_notes(case)
-
-
-# --- the support plan -----------------------------------------------------------------------
-
-
-def _plan_context(request: AuthenticatedRequest, case: Case) -> dict[str, Any]:
-    """What the plan page shows; audits the read (D6). Whoever sees the case sees the plan."""
-    audit.record_view(
-        actor=request.user, action="cases.plan_viewed", target=case, target_label=case.number
-    )
-    plan = plan_of(case)
-    can_edit = permissions.can_edit_plan(request.user, case)
-    can_approve = (
-        plan is not None
-        and plan.status == SupportPlan.Status.SUBMITTED
-        and permissions.can_approve_plan(request.user, case)
-    )
-    return {
-        "case": case,
-        "plan": plan,
-        "stages": list(plan.stages.all()) if plan else [],
-        "revisions": list(plan.revisions.all()) if plan else [],
-        "can_create": plan is None and can_edit,
-        "can_edit": plan is not None and can_edit,
-        "can_submit": plan is not None and can_edit and plan.status == SupportPlan.Status.DRAFT,
-        "can_approve": can_approve,
-        "approve_form": forms.ApprovePlanForm() if can_approve else None,
-    }
-
-
-def _to_plan(case: Case) -> HttpResponse:
-    return redirect("cases:plan", case_id=case.pk)
-
-
-def _messages_of(request: AuthenticatedRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
-@require_GET
-def plan(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
-    _require_case_role(request)
-    case = get_case_for(request.user, case_id)
-    return render(request, "cases/case_plan.html", _plan_context(request, case))
-
-
-@require_POST
-def plan_create(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
-    _require_case_role(request)
-    case = get_case_for(request.user, case_id)
-    if not permissions.can_edit_plan(request.user, case):
-        raise PermissionDenied
-    try:
-        plans.create_plan(actor=request.user, case=case)
-    except ValidationError as error:
-        _messages_of(request, error)
-    else:
-        messages.success(request, _("The support plan is created."))
-    return _to_plan(case)
-
-
-def _plan_for(request: AuthenticatedRequest, case: Case) -> SupportPlan:
-    found = plan_of(case)
-    if found is None:
-        raise Http404
-    return found
-
-
-@require_POST
-def plan_goal_edit(request: AuthenticatedRequest, case_id: int, goal_id: int) -> HttpResponse:
-    """A stale edit is not saved: the page comes back (409) with the message and a diff."""
-    _require_case_role(request)
-    case = get_case_for(request.user, case_id)
-    plan = _plan_for(request, case)
-    goal = Goal.objects.filter(pk=goal_id, stage__plan=plan).select_related("stage__plan").first()
-    if goal is None:
-        raise Http404
-    if not permissions.can_edit_plan(request.user, case):
-        raise PermissionDenied
-    form = forms.EditGoalForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _to_plan(case)
-    try:
-        plans.edit_goal(
-            actor=request.user,
-            goal=goal,
-            description=form.cleaned_data["description"],
-            target_date=form.cleaned_data["target_date"],
-            expected_version=form.cleaned_data["version"],
-        )
-    except plans.StaleEditError as stale:
-        context = _plan_context(request, get_case_for(request.user, case_id))
-        context["stale"] = {
-            "goal_id": goal.pk,
-            "message": stale.messages[0],
-            "diff": stale.diff,
-            "description": stale.submitted,
-            "version": stale.current.version,
-        }
-        return render(request, "cases/case_plan.html", context, status=409)
-    except ValidationError as error:
-        _messages_of(request, error)
-    else:
-        messages.success(request, _("The goal is saved."))
-    return _to_plan(case)
-
-
-@require_POST
-def plan_submit(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
-    _require_case_role(request)
-    case = get_case_for(request.user, case_id)
-    plan = _plan_for(request, case)
-    if not permissions.can_edit_plan(request.user, case):
-        raise PermissionDenied
-    try:
-        plans.submit_plan(actor=request.user, plan=plan)
-    except ValidationError as error:
-        _messages_of(request, error)
-    else:
-        messages.success(request, _("The support plan is submitted for approval."))
-    return _to_plan(case)
-
-
-@require_POST
-def plan_approve(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
-    _require_case_role(request)
-    case = get_case_for(request.user, case_id)
-    plan = _plan_for(request, case)
-    if not permissions.can_approve_plan(request.user, case):
-        raise PermissionDenied
-    form = forms.ApprovePlanForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _to_plan(case)
-    try:
-        plans.approve_plan(actor=request.user, plan=plan, comment=form.cleaned_data["comment"])
-    except ValidationError as error:
-        _messages_of(request, error)
-    else:
-        messages.success(request, _("The support plan is approved."))
-    return _to_plan(case)

@@ -7,6 +7,7 @@ from oneroof.families.access import CASE_ROLES
 from oneroof.intake.handovers import can_see_handovers
 from oneroof.intake.services import can_register_intake
 from oneroof.organisation.permissions import active_role
+from oneroof.tasks.permissions import TASK_ROLES
 
 
 def case_navigation(request: HttpRequest) -> dict[str, bool]:
@@ -18,10 +19,12 @@ def case_navigation(request: HttpRequest) -> dict[str, bool]:
             "can_register_intake": False,
             "can_see_handovers": False,
             "can_see_alerts": False,
+            "can_see_tasks": False,
         }
     return {
         "can_see_families": active_role(user) in CASE_ROLES,
         "can_register_intake": can_register_intake(user),
         "can_see_handovers": can_see_handovers(user),
         "can_see_alerts": active_role(user) in ALERT_DECIDING_ROLES,
+        "can_see_tasks": active_role(user) in TASK_ROLES,
     }

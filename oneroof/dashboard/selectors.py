@@ -18,6 +18,8 @@ from oneroof.audit.models import AuditEvent
 from oneroof.audit.queries import audit_events_visible_to
 from oneroof.organisation.models import Centre, Membership, Role
 from oneroof.organisation.permissions import active_centre_id, active_role
+from oneroof.tasks.permissions import TASK_ROLES
+from oneroof.tasks.queries import my_task_counts
 
 RECENT_EVENTS = 10
 OPEN_ALERTS_SHOWN = 10
@@ -44,6 +46,8 @@ def home_for(user: Any) -> HomePage:
         context["recent_events"] = list(audit_events_visible_to(user)[:RECENT_EVENTS])
     if role in DIAGNOSIS_WATCH_ROLES:
         context.update(_diagnosis_context(user))
+    if role in TASK_ROLES:
+        context["task_counts"] = my_task_counts(user)
     return HomePage(f"dashboard/home_{role}.html", context)
 
 

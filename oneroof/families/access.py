@@ -39,7 +39,7 @@ from oneroof.cases.models import Case, CaseNote, CaseTeamMember
 from oneroof.organisation.models import Role
 from oneroof.organisation.permissions import active_centre_id, active_role
 
-from .models import DisclosureBlock, Family, FamilyMember, Person
+from .models import DisclosureBlock, Family, FamilyMember, Person, SafetyFlag
 
 CASE_ROLES = frozenset(
     {Role.INTAKE, Role.CASE_MANAGER, Role.THERAPIST, Role.COORDINATOR, Role.CLINICAL_LEAD}
@@ -236,3 +236,24 @@ def note_visible_to(user: Any, note: CaseNote, access: FamilyAccess) -> bool:
         return True
     # The partner wall: never about a walled person, and only about persons one works with.
     return not (about & access.walled_person_ids) and bool(about & access.linked_person_ids)
+
+
+def persons_hidden_from_member(family: Family, reader: Person) -> frozenset[int]:
+    """The persons of ``family`` about whom nothing may be given to ``reader``, a member of
+    the family (a printed plan, a letter): those protected from the reader by a
+    do-not-disclose block, and — if the reader is flagged as using violence — every
+    protected person and every person who experienced violence (access policy, notes)."""
+    hidden = set(
+        DisclosureBlock.objects.filter(family=family, blocked_from=reader).values_list(
+            "protected_id", flat=True
+        )
+    )
+    flags = SafetyFlag.objects.filter(family=family)
+    if flags.filter(person=reader, kind=SafetyFlag.Kind.SUSPECTED_OF_VIOLENCE).exists():
+        hidden |= set(
+            flags.filter(
+                kind__in=(SafetyFlag.Kind.PROTECTED, SafetyFlag.Kind.EXPERIENCED_VIOLENCE)
+            ).values_list("person_id", flat=True)
+        )
+    hidden.discard(reader.pk)
+    return frozenset(hidden)

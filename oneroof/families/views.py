@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -9,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from oneroof.audit import services as audit
 from oneroof.cases.permissions import requestable_case_ids
 from oneroof.core.types import AuthenticatedRequest
-from oneroof.organisation.permissions import active_role
+from oneroof.organisation.permissions import require_role
 
 from .access import CASE_ROLES
 from .queries import families_list_for, get_family_for, search_persons
@@ -17,14 +16,9 @@ from .queries import families_list_for, get_family_for, search_persons
 PAGE_SIZE = 50
 
 
-def _require_case_role(request: AuthenticatedRequest) -> None:
-    if active_role(request.user) not in CASE_ROLES:
-        raise PermissionDenied
-
-
 @require_http_methods(["GET", "POST"])
 def family_list(request: AuthenticatedRequest) -> HttpResponse:
-    _require_case_role(request)
+    require_role(request.user, CASE_ROLES)
     # Searches are POSTed: a PESEL or phone number must never end up in a URL, where server
     # logs, browser history and the Referer header would keep it.
     query = request.POST.get("q", "").strip()[:100] if request.method == "POST" else ""
@@ -40,7 +34,7 @@ def family_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_GET
 def family_detail(request: AuthenticatedRequest, family_id: int) -> HttpResponse:
-    _require_case_role(request)
+    require_role(request.user, CASE_ROLES)
     view = get_family_for(request.user, family_id)
     audit.record_view(
         actor=request.user,

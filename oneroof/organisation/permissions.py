@@ -8,8 +8,10 @@ Each predicate has a queryset twin in ``queries.py``; tests check that the two a
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from rules.permissions import add_perm
 from rules.predicates import predicate
 
@@ -23,6 +25,12 @@ def active_role(user: Any) -> str | None:
     if membership is None or not user.is_authenticated:
         return None
     return str(membership.role)
+
+
+def require_role(user: Any, roles: Collection[str]) -> None:
+    """A section of the site is for some roles only: the others are refused (403)."""
+    if active_role(user) not in roles:
+        raise PermissionDenied
 
 
 def active_centre_id(user: Any) -> int | None:

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "formtools",
     "csp",
+    "django_q",
     "oneroof.core",
     "oneroof.audit",
     "oneroof.accounts",
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
     "oneroof.intake",
     "oneroof.assessment",
     "oneroof.notifications",
+    "oneroof.tasks",
+    "oneroof.contacts",
     "oneroof.dashboard",
     "oneroof.demo",
 ]
@@ -203,6 +206,21 @@ EMAIL_BACKEND = env(
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="oneroof@localhost")
 # Links in e-mails point here (no request exists when a job sends them).
 ONEROOF_BASE_URL = env("ONEROOF_BASE_URL", default="http://127.0.0.1:8000")
+
+# Background jobs (django-q2): the ORM broker keeps the queue in our own database, so the
+# worker (`oneroof qcluster`, started by `oneroof demo`) needs no Redis, on SQLite or PostgreSQL.
+Q_CLUSTER = {
+    "name": "oneroof",
+    "orm": "default",
+    "workers": 1,
+    "timeout": 300,
+    "retry": 600,
+    "max_attempts": 3,
+    "catch_up": False,  # a missed daily run happens once at the next start, not once per day
+    "label": _("Background jobs"),
+}
+# Tasks and SLA timers: a support plan is reviewed this many weeks after its approval (6–8).
+ONEROOF_PLAN_REVIEW_WEEKS = env.int("ONEROOF_PLAN_REVIEW_WEEKS", default=6)
 
 LOGGING = {
     "version": 1,

@@ -8,3 +8,5 @@ AXES_ENABLED = True
 # Static files come from the app finders in tests; there is no collectstatic output to watch.
 STATIC_ROOT = None  # type: ignore[assignment]
 WHITENOISE_USE_FINDERS = True
+# Background jobs run inline, in the test's own transaction.
+Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405

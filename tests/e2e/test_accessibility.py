@@ -7,6 +7,7 @@ nonce); the app's own scripts run either way.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -18,8 +19,14 @@ from oneroof.accounts.models import User
 from oneroof.accounts.tests.factories import TOTPDeviceFactory
 from oneroof.audit import services as audit
 from oneroof.audit.models import AuditEvent
+from oneroof.cases import plans
+from oneroof.cases.tests.factories import CaseFactory
+from oneroof.contacts.tests.factories import ContactRecordFactory, SafeContactRuleFactory
 from oneroof.demo.organisation import DEMO_PASSWORD, load_demo_organisation
+from oneroof.families.tests.conftest import acting
+from oneroof.families.tests.factories import FamilyFactory, FamilyMemberFactory, PersonFactory
 from oneroof.organisation.models import Role, Room
+from oneroof.tasks.tests.factories import TaskFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser_context_args(bypass_csp=True)]
 
@@ -169,3 +176,39 @@ def test_the_configuration_index_is_accessible_to_the_system_administrator(
     response = page.goto(live_server.url + "/admin/")
     assert response is not None and response.status == 200
     assert_accessible(page)
+
+
+def test_the_case_work_pages_are_accessible(
+    page: Page, live_server: Any, sign_in_as: Callable[[Role], User], assert_accessible: Check
+) -> None:
+    """The case page with its panels, the support plan with its forms, the contact log with
+    safe-contact rules, and the task lists — for the case manager, with data on each."""
+    manager = User.objects.get(username=DEMO_ACCOUNT_OF_ROLE[Role.CASE_MANAGER])
+    centre = manager.memberships.get().centre
+    family = FamilyFactory(registered_at=centre)
+    adult = PersonFactory(date_of_birth=date(1985, 3, 1))
+    FamilyMemberFactory(family=family, person=adult)
+    SafeContactRuleFactory(person=adult, no_calls_at_home=True, hours="16-19")
+    case = CaseFactory(family=family, centre=centre, case_manager=manager)
+    ContactRecordFactory(case=case, person=adult, recorded_by=manager)
+    TaskFactory(case=case, owner=manager, due_on=date(2026, 1, 5))  # overdue
+    plan = plans.create_plan(actor=acting(manager), case=case)
+    stage = plans.add_stage(actor=acting(manager), plan=plan, name="Stabilizacja")
+    plans.add_goal(
+        actor=acting(manager),
+        stage=stage,
+        description="Spokojne poranki",
+        target_date=date(2027, 3, 1),
+        responsible=manager,
+        concerns=[adult],
+    )
+    sign_in_as(Role.CASE_MANAGER)
+    for path in (
+        f"/sprawy/{case.pk}/",
+        f"/sprawy/{case.pk}/plan/",
+        f"/kontakty/sprawa/{case.pk}/",
+        "/zadania/",
+    ):
+        page.goto(live_server.url + path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert_accessible(page)

@@ -9,7 +9,7 @@ worker and the therapist are test accounts that sign in through the real two-ste
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -169,6 +169,33 @@ class IntakeForm:
         expect(self.page).to_have_url(re.compile(r"/rodziny/\d+/$"))
 
 
+# The school's referral of the Wiśniewskis: parents and two children (the children are the
+# clients); the case-management scenario goes on with this family.
+WISNIEWSKIS = (
+    P("Ewa", "Wiśniewska", _born(41), "F"),
+    P("Piotr", "Wiśniewski", _born(43), "M"),
+    P("Kuba", "Wiśniewski", _born(8), "M", client=True),
+    P("Ola", "Wiśniewska", _born(15), "F", client=True),
+)
+
+
+def fill_in_the_school_referral(form: IntakeForm, family: Sequence[P]) -> None:
+    """Steps 1–3 of the intake form for the Wiśniewskis (``family``: mother, father, son,
+    daughter)."""
+    mother, father, son, daughter = family
+    form.contact(
+        "Rodzina Wiśniewskich",
+        "szkoła lub przedszkole",
+        "Wychowawczyni: Ola jest wycofana, Kuba mówi o kłótniach w domu.",
+        institution="Szkoła Podstawowa nr 7 w Krakowie",
+    )
+    form.persons(list(family))
+    form.relationships(
+        [(mother, "spouse", father), (mother, "parent", son),
+         (mother, "parent", daughter), (father, "parent", son), (father, "parent", daughter)]
+    )  # fmt: skip
+
+
 @pytest.fixture
 def demo_centres(transactional_db: None) -> dict[str, Centre]:
     load_demo_organisation()
@@ -200,22 +227,8 @@ def test_a_school_referral_of_parents_with_two_children_goes_to_krakowiakow(
 ) -> None:
     login.log_in(page, intake_worker)
     form = IntakeForm(page, live_server.url, check=assert_accessible)
-    mother = P("Ewa", "Wiśniewska", _born(41), "F")
-    father = P("Piotr", "Wiśniewski", _born(43), "M")
-    son = P("Kuba", "Wiśniewski", _born(8), "M", client=True)
-    daughter = P("Ola", "Wiśniewska", _born(15), "F", client=True)
-
-    form.contact(
-        "Rodzina Wiśniewskich",
-        "szkoła lub przedszkole",
-        "Wychowawczyni: Ola jest wycofana, Kuba mówi o kłótniach w domu.",
-        institution="Szkoła Podstawowa nr 7 w Krakowie",
-    )
-    form.persons([mother, father, son, daughter])
-    form.relationships(
-        [(mother, "spouse", father), (mother, "parent", son),
-         (mother, "parent", daughter), (father, "parent", son), (father, "parent", daughter)]
-    )  # fmt: skip
+    mother, father, son, daughter = WISNIEWSKIS
+    fill_in_the_school_referral(form, WISNIEWSKIS)
     form.safety({})
     proposals = form.proposals()
     assert proposals[0].startswith(KRAKOWIAKOW), proposals

@@ -811,3 +811,41 @@ def _version_two_file(tmp_path: Path) -> Path:
     path = tmp_path / "norr-p-v2.json"
     path.write_text(json.dumps(definition, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+# --- a closed case is read-only ---------------------------------------------------------------
+
+
+def _close(h: Household) -> None:
+    Case.objects.filter(pk=h.case.pk).update(status=Case.Status.CLOSED)
+    h.case.refresh_from_db()
+
+
+def test_a_closed_case_takes_no_new_administration(household: Household) -> None:
+    _close(household)
+    with pytest.raises(ValidationError) as refused:
+        start(household)
+    assert refused.value.error_dict["__all__"][0].code == "closed"
+    assert not Administration.objects.exists()
+
+
+def test_an_administration_under_way_may_be_completed_after_closure(
+    household: Household,
+) -> None:
+    administration = start(household)
+    answer(household, administration, {"E1": 2})
+    _close(household)
+    services.complete_administration(actor=household.manager, administration=administration)
+    administration.refresh_from_db()
+    assert administration.is_completed
+
+
+def test_a_closed_case_takes_no_decision_on_proposed_help(household: Household) -> None:
+    recommendation = proposal(household)
+    _close(household)
+    with pytest.raises(ValidationError):
+        services.decide_recommendation(
+            actor=household.manager, recommendation=recommendation, status="accepted"
+        )
+    recommendation.refresh_from_db()
+    assert recommendation.status == "proposed"

@@ -8,21 +8,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-import pypdfium2 as pdfium
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conftest import make_staff
+from conftest import make_staff, pdf_text
 from oneroof.accounts.models import User
 from oneroof.assessment import charts, services
 from oneroof.assessment.models import Administration, ClinicianRating, Recommendation
-from oneroof.assessment.pdf import safe_filename
 from oneroof.audit.models import AuditEvent
 from oneroof.cases.models import Case
 from oneroof.cases.tests.factories import CaseFactory, CaseTeamMemberFactory
+from oneroof.core.pdf import safe_filename
 from oneroof.families.models import ContactDetails, Family, Person
 from oneroof.families.tests.conftest import acting
 from oneroof.families.tests.factories import (
@@ -118,14 +117,6 @@ def result_url(administration: Administration) -> str:
 def get(client: Client, sign_in: SignIn, user: User, url: str, **extra: str) -> object:
     sign_in(client, user)
     return client.get(url, **{**ENGLISH, **extra})
-
-
-def pdf_text(content: bytes) -> str:
-    document = pdfium.PdfDocument(content)
-    try:
-        return "\n".join(page.get_textpage().get_text_range() for page in document)
-    finally:
-        document.close()
 
 
 # --- the result page, per role ---------------------------------------------------------------

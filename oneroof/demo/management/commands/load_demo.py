@@ -5,10 +5,13 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from oneroof.accounts.models import User
+from oneroof.demo.casework import load_demo_casework
+from oneroof.demo.contacts import load_demo_contacts
 from oneroof.demo.families import generate_families
 from oneroof.demo.organisation import DEMO_PASSWORD, SEED, load_demo_organisation
 from oneroof.families.models import Family
 from oneroof.organisation.models import Membership
+from oneroof.tasks.jobs import sync_all_rule_tasks
 
 DEMO_FAMILIES = 40
 
@@ -23,6 +26,9 @@ class Command(BaseCommand):
             registrar = User.objects.get(username="rejestracja")
             generate_families(DEMO_FAMILIES, actor=registrar, seed=SEED)
             self.stdout.write(f"Generated {DEMO_FAMILIES} fictional families.")
+        load_demo_casework()  # the demo case managers get cases, one with an approved plan
+        sync_all_rule_tasks()  # the generator's bulk inserts send no signals
+        load_demo_contacts()  # a few fictional contacts, one person not to be called at home
         memberships = Membership.objects.filter(
             user__username__in=[a.username for a in accounts]
         ).select_related("user", "centre")

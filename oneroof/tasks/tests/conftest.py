@@ -1,0 +1,3 @@
+from oneroof.cases.tests.conftest import actors, case
+
+__all__ = ["actors", "case"]
