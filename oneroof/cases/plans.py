@@ -434,6 +434,7 @@ def snapshot(plan: SupportPlan) -> dict[str, Any]:
         "revision": plan.revision,
         "stages": [
             {
+                "id": stage.pk,
                 "order": stage.order,
                 "name": stage.name,
                 "review_on": stage.review_on.isoformat() if stage.review_on else None,

@@ -7,7 +7,7 @@ message and a diff (409), and nothing of the stale change saved.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -30,8 +30,8 @@ from oneroof.core.types import AuthenticatedRequest
 from oneroof.families.access import CASE_ROLES, FamilyAccess, access_for_family
 from oneroof.organisation.permissions import require_role
 
-from . import forms, permissions, plans, printing
-from .models import Case, Goal, PlannedHelp, PlanStage, SupportPlan
+from . import forms, history, permissions, plans, printing
+from .models import Case, Goal, PlannedHelp, PlanRevision, PlanStage, SupportPlan
 from .queries import get_case_for, plan_of
 
 
@@ -71,6 +71,40 @@ def _stage_rows(stages: list[PlanStage], access: FamilyAccess) -> list[StageRow]
     ]
 
 
+@dataclass(frozen=True)
+class RevisionRow:
+    revision: PlanRevision
+    changes: list[history.Change]
+
+
+def _revision_rows(revisions: list[PlanRevision], access: FamilyAccess) -> list[RevisionRow]:
+    """The plan's history, newest first, each entry with what changed since the one before
+    it — leaving out goals and forms of help about a person behind the reader's wall."""
+    walled = access.walled_person_ids
+    diagnosed = plans.recommendation_persons(
+        help_["recommendation"]
+        for revision in revisions
+        for stage in revision.snapshot.get("stages", [])
+        for help_ in stage["helps"]
+    )
+
+    def hidden_goal(goal: Mapping[str, Any]) -> bool:
+        return bool(set(goal["concerns"]) & walled)
+
+    def hidden_help(help_: Mapping[str, Any]) -> bool:
+        return diagnosed.get(help_["recommendation"] or 0) in walled
+
+    rows = []
+    before: dict[str, Any] | None = None
+    for revision in reversed(revisions):  # oldest first
+        changes = history.plan_changes(
+            before, revision.snapshot, hidden_goal=hidden_goal, hidden_help=hidden_help
+        )
+        rows.append(RevisionRow(revision, changes))
+        before = revision.snapshot
+    return rows[::-1]
+
+
 def _plan_context(request: AuthenticatedRequest, case: Case) -> dict[str, Any]:
     """What the plan page shows; audits the read (D6). Whoever sees the case sees the plan."""
     audit.record_view(
@@ -89,7 +123,7 @@ def _plan_context(request: AuthenticatedRequest, case: Case) -> dict[str, Any]:
         "case": case,
         "plan": plan,
         "stage_rows": _stage_rows(stages, access),
-        "revisions": list(plan.revisions.all()) if plan else [],
+        "revision_rows": _revision_rows(list(plan.revisions.all()), access) if plan else [],
         "can_create": plan is None and permissions.can_edit_plan(request.user, case),
         "can_edit": can_edit,
         "can_submit": can_edit and plan is not None and plan.status == SupportPlan.Status.DRAFT,

@@ -280,7 +280,9 @@ def edit_task(
     if not permissions.can_edit_task(actor, task):
         raise PermissionDenied
     case = lock_open_case(task.case)
-    current = Task.objects.select_for_update().select_related("case", "owner").get(pk=task.pk)
+    current = (
+        Task.objects.select_for_update(of=("self",)).select_related("case", "owner").get(pk=task.pk)
+    )
     if current.version != expected_version:
         raise StaleTaskError(current=current)
     if current.status != Status.OPEN or current.kind != Task.Kind.MANUAL:
