@@ -74,6 +74,29 @@ def _on_team(user: Any, case: Case) -> bool:
     return any(member.user_id == user.pk for member in case.team.all())
 
 
+def can_read_case_work(user: Any, case: Case) -> bool:
+    """Case work beyond the index (D6: tasks, contacts), as team notes are read: the case's
+    own case manager, its team members acting in a team role, and the owning centre's
+    coordinator and clinical lead. Intake and the roles outside case work never."""
+    if not _acts_at(user, case):
+        return False
+    role = active_role(user)
+    if role in (Role.COORDINATOR, Role.CLINICAL_LEAD):
+        return True
+    return _manages(user, case) or (role in NOTE_WRITER_ROLES and _on_team(user, case))
+
+
+def can_do_case_work(user: Any, case: Case) -> bool:
+    """Add to the case work (tasks, contacts): the case's own case manager, its team members
+    and the owning centre's coordinator. (Whether the case is open is the service's check.)"""
+    if not _acts_at(user, case):
+        return False
+    role = active_role(user)
+    if role == Role.COORDINATOR or _manages(user, case):
+        return True
+    return role in NOTE_WRITER_ROLES and _on_team(user, case)
+
+
 def can_write_notes(user: Any, case: Case) -> bool:
     """The case's own case manager, its case-team members and the centre's clinical lead,
     acting at the owning centre. (Whether the case is open is the service's check.)"""

@@ -6,45 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from oneroof.cases import permissions as case_permissions
 from oneroof.cases.models import Case
 from oneroof.organisation.models import Role
-from oneroof.organisation.permissions import active_centre_id, active_role
+from oneroof.organisation.permissions import active_role
 
 from .models import ContactRecord
 
-TEAM_ROLES = frozenset({Role.CASE_MANAGER, Role.THERAPIST, Role.CLINICAL_LEAD})
-
-
-def _acts_at(user: Any, case: Case) -> bool:
-    return active_centre_id(user) is not None and active_centre_id(user) == case.centre_id
-
-
-def _manages(user: Any, case: Case) -> bool:
-    return active_role(user) == Role.CASE_MANAGER and case.case_manager_id == user.pk
-
-
-def _on_team(user: Any, case: Case) -> bool:
-    return active_role(user) in TEAM_ROLES and any(
-        member.user_id == user.pk for member in case.team.all()
-    )
-
-
-def can_read_contacts(user: Any, case: Case) -> bool:
-    """D6 case work: the case's own case manager and its case team, and the owning centre's
-    coordinator and clinical lead. Intake (referral only) and roles outside case work never."""
-    if not _acts_at(user, case):
-        return False
-    if active_role(user) in (Role.COORDINATOR, Role.CLINICAL_LEAD):
-        return True
-    return _manages(user, case) or _on_team(user, case)
-
-
-def can_record_contacts(user: Any, case: Case) -> bool:
-    """The case's own case manager, its case-team members and the owning centre's
-    coordinator. (Whether the case is open is the service's check.)"""
-    if not _acts_at(user, case):
-        return False
-    return active_role(user) == Role.COORDINATOR or _manages(user, case) or _on_team(user, case)
+# Reading and recording contacts is case work (D6), decided with the rest of it.
+can_read_contacts = case_permissions.can_read_case_work
+can_record_contacts = case_permissions.can_do_case_work
 
 
 def can_mark_entered_in_error(user: Any, contact: ContactRecord) -> bool:
@@ -55,8 +26,9 @@ def can_mark_entered_in_error(user: Any, contact: ContactRecord) -> bool:
         return False
     if not can_record_contacts(user, case):
         return False
+    role = active_role(user)
     return (
         contact.recorded_by_id == user.pk
-        or _manages(user, case)
-        or active_role(user) == Role.COORDINATOR
+        or (role == Role.CASE_MANAGER and case.case_manager_id == user.pk)
+        or role == Role.COORDINATOR
     )

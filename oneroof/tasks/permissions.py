@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from oneroof.cases import permissions as case_permissions
 from oneroof.cases.models import Case
 from oneroof.families.access import CENTRE_WIDE_ROLES, NOTE_ROLES
-from oneroof.organisation.models import Role
 from oneroof.organisation.permissions import active_centre_id, active_role
 
 from .models import Task
@@ -24,34 +24,14 @@ TASK_ROLES = NOTE_ROLES
 OVERDUE_LIST_ROLES = CENTRE_WIDE_ROLES
 
 
-def _acts_at(user: Any, case: Case) -> bool:
-    centre_id = active_centre_id(user)
-    return centre_id is not None and centre_id == case.centre_id
-
-
-def _manages(user: Any, case: Case) -> bool:
-    return active_role(user) == Role.CASE_MANAGER and case.case_manager_id == user.pk
-
-
-def _on_team(user: Any, case: Case) -> bool:
-    return any(member.user_id == user.pk for member in case.team.all())
-
-
-def can_see_tasks(user: Any, case: Case) -> bool:
-    """D6, as team notes: the case manager, the case team, the centre's coordinator and
-    clinical lead, at the owning centre."""
-    role = active_role(user)
-    if role not in TASK_ROLES or not _acts_at(user, case):
-        return False
-    return role in CENTRE_WIDE_ROLES or _manages(user, case) or _on_team(user, case)
+# Tasks are case work (D6), seen and added to as the rest of it is.
+can_see_tasks = case_permissions.can_read_case_work
 
 
 def can_work_on_tasks(user: Any, case: Case) -> bool:
     """Add and edit tasks: the case manager, the case team and the centre's coordinator, on
     an open case."""
-    if case.status == Case.Status.CLOSED or not can_see_tasks(user, case):
-        return False
-    return active_role(user) == Role.COORDINATOR or _manages(user, case) or _on_team(user, case)
+    return case.status != Case.Status.CLOSED and case_permissions.can_do_case_work(user, case)
 
 
 def can_complete_task(user: Any, task: Task) -> bool:
