@@ -8,7 +8,6 @@ written, corrected or edited, never its text (D6/D7 stay out of the audit trail)
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from oneroof.accounts.models import User
 from oneroof.audit import services as audit
-from oneroof.core.errors import refusal
+from oneroof.core.errors import StaleEditError, refusal
 from oneroof.families.access import NOTE_ROLES, access_for_family, note_visible_to
 from oneroof.families.models import Person
 from oneroof.organisation.models import Membership
@@ -32,30 +31,16 @@ MAX_NOTE_LENGTH = 10_000
 Level = CaseNote.Level
 
 
-class StaleNoteError(ValidationError):
+class StaleNoteError(StaleEditError):
     """The note changed since the editor loaded it; nothing was saved."""
 
     def __init__(self, *, current: CaseNote, submitted: str) -> None:
         super().__init__(
-            _("Someone else changed this note meanwhile; your text was not saved."),
-            code="stale",
+            current=current,
+            saved=current.body,
+            submitted=submitted,
+            message=_("Someone else changed this note meanwhile; your text was not saved."),
         )
-        self.current = current
-        self.submitted = submitted
-        self.diff = note_diff(current.body, submitted)
-
-
-def note_diff(current: str, submitted: str) -> str:
-    """A unified diff from the stored text to the text that was not saved."""
-    return "\n".join(
-        difflib.unified_diff(
-            current.splitlines(),
-            submitted.splitlines(),
-            fromfile=_("saved note"),
-            tofile=_("your text"),
-            lineterm="",
-        )
-    )
 
 
 def _clean_body(body: str) -> str:

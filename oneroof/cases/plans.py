@@ -10,13 +10,12 @@ person names. A closed case is read-only.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -24,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from oneroof.accounts.models import User
 from oneroof.audit import services as audit
-from oneroof.core.errors import refusal
+from oneroof.core.errors import StaleEditError, refusal
 from oneroof.families.access import access_for_family
 from oneroof.families.models import FamilyMember, Person
 from oneroof.organisation.models import Institution, Membership, Role
@@ -36,25 +35,6 @@ from .services import lock_open_case
 PlanStatus = SupportPlan.Status
 ACCEPTED_RECOMMENDATION_STATUSES = ("accepted", "edited")
 MAX_TEXT = 2000
-
-
-class StaleEditError(ValidationError):
-    """The item changed since the editor loaded it; nothing was saved. ``diff`` compares the
-    saved text with the one submitted, so the editor can redo their change by hand."""
-
-    def __init__(self, *, current: Any, saved: str, submitted: str, message: str) -> None:
-        super().__init__(message, code="stale")
-        self.current = current
-        self.submitted = submitted
-        self.diff = "\n".join(
-            difflib.unified_diff(
-                saved.splitlines(),
-                submitted.splitlines(),
-                fromfile=_("saved version"),
-                tofile=_("your changes"),
-                lineterm="",
-            )
-        )
 
 
 def accepted_recommendations(actor: Any, case: Case) -> list[Any]:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from oneroof.audit import services as audit
-from oneroof.core.pages import show_errors, show_form_errors
+from oneroof.core.pages import show_errors, show_form_errors, submit
 from oneroof.core.types import AuthenticatedRequest
 from oneroof.families.access import CASE_ROLES, FamilyAccess, access_for_family
 from oneroof.organisation.permissions import require_role
@@ -137,17 +137,13 @@ def _post(
     case = get_case_for(request.user, case_id)
     if not allowed(request.user, case):
         raise PermissionDenied
-    form = form_class(request.POST, case=case)
-    if not form.is_valid():
-        show_form_errors(request, form)
-        return redirect("cases:detail", case_id=case.pk)
-    try:
-        act(case, form.cleaned_data)
-    except ValidationError as error:
-        show_errors(request, error)
-    else:
-        messages.success(request, done % {"number": case.number})
-    return redirect("cases:detail", case_id=case.pk)
+    return submit(
+        request,
+        form_class(request.POST, case=case),
+        lambda data: act(case, data),
+        done=done % {"number": case.number},
+        back=redirect("cases:detail", case_id=case.pk),
+    )
 
 
 @require_POST
@@ -260,24 +256,20 @@ def note_write(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     if not permissions.can_write_notes(request.user, case):
         raise PermissionDenied
     access = access_for_family(request.user, case.family)
-    form = forms.NoteForm(request.POST, case=case, user=request.user, access=access)
-    if not form.is_valid():
-        show_form_errors(request, form)
-        return _to_notes(case)
-    try:
-        notes.write_note(
+    return submit(
+        request,
+        forms.NoteForm(request.POST, case=case, user=request.user, access=access),
+        lambda data: notes.write_note(
             actor=request.user,
             case=case,
-            level=form.cleaned_data["level"],
-            body=form.cleaned_data["body"],
-            about=form.cleaned_data["about"],
-            restricted_to=form.cleaned_data["restricted_to"],
-        )
-    except ValidationError as error:
-        show_errors(request, error)
-    else:
-        messages.success(request, _("The note is saved."))
-    return _to_notes(case)
+            level=data["level"],
+            body=data["body"],
+            about=data["about"],
+            restricted_to=data["restricted_to"],
+        ),
+        done=_("The note is saved."),
+        back=_to_notes(case),
+    )
 
 
 @require_POST
@@ -287,22 +279,15 @@ def note_correct(request: AuthenticatedRequest, case_id: int, note_id: int) -> H
     note = get_note_for(request.user, case, note_id)
     if not permissions.can_correct_note(request.user, note):
         raise PermissionDenied
-    form = forms.CorrectNoteForm(request.POST)
-    if not form.is_valid():
-        show_form_errors(request, form)
-        return _to_notes(case)
-    try:
-        notes.correct_note(
-            actor=request.user,
-            note=note,
-            body=form.cleaned_data["body"],
-            reason=form.cleaned_data["reason"],
-        )
-    except ValidationError as error:
-        show_errors(request, error)
-    else:
-        messages.success(request, _("The correction is saved; the original stays as written."))
-    return _to_notes(case)
+    return submit(
+        request,
+        forms.CorrectNoteForm(request.POST),
+        lambda data: notes.correct_note(
+            actor=request.user, note=note, body=data["body"], reason=data["reason"]
+        ),
+        done=_("The correction is saved; the original stays as written."),
+        back=_to_notes(case),
+    )
 
 
 @require_POST

@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from oneroof.audit import services as audit
-from oneroof.core.pages import show_errors, show_form_errors
+from oneroof.core.errors import StaleEditError
+from oneroof.core.pages import show_errors, show_form_errors, submit
 from oneroof.core.pdf import html_to_pdf, safe_filename
 from oneroof.core.types import AuthenticatedRequest
 from oneroof.families.access import CASE_ROLES, FamilyAccess, access_for_family
@@ -218,7 +219,7 @@ def _edit(
         return _to_plan(case)
     try:
         act(found, bound.cleaned_data)
-    except plans.StaleEditError as stale:
+    except StaleEditError as stale:
         context = _plan_context(request, get_case_for(request.user, case_id))
         kind, item_id = stale_item or ("", 0)
         context["stale"] = {
@@ -427,17 +428,13 @@ def plan_approve(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     found = _plan_for(case)
     if not permissions.can_approve_plan(request.user, case):
         raise PermissionDenied
-    form = forms.ApprovePlanForm(request.POST)
-    if not form.is_valid():
-        show_form_errors(request, form)
-        return _to_plan(case)
-    try:
-        plans.approve_plan(actor=request.user, plan=found, comment=form.cleaned_data["comment"])
-    except ValidationError as error:
-        show_errors(request, error)
-    else:
-        messages.success(request, _("The support plan is approved."))
-    return _to_plan(case)
+    return submit(
+        request,
+        forms.ApprovePlanForm(request.POST),
+        lambda data: plans.approve_plan(actor=request.user, plan=found, comment=data["comment"]),
+        done=_("The support plan is approved."),
+        back=_to_plan(case),
+    )
 
 
 @require_GET

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from oneroof.audit import services as audit
 from oneroof.cases.models import Case
-from oneroof.core.pages import show_errors, show_form_errors
+from oneroof.core.pages import submit
 from oneroof.core.types import AuthenticatedRequest
 from oneroof.families.access import CASE_ROLES, FamilyAccess, SafetyAccess, access_for_family
 from oneroof.families.models import Person, SafeContactRule
@@ -195,16 +195,12 @@ def mark_entered_in_error(request: AuthenticatedRequest, contact_id: int) -> Htt
     contact = get_contact_for(request.user, contact_id)
     if not permissions.can_mark_entered_in_error(request.user, contact):
         raise PermissionDenied
-    form = MarkEnteredInErrorForm(request.POST)
-    if not form.is_valid():
-        show_form_errors(request, form)
-        return redirect("contacts:case-log", case_id=contact.case_id)
-    try:
-        services.mark_entered_in_error(
-            actor=request.user, contact=contact, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as error:
-        show_errors(request, error)
-    else:
-        messages.success(request, _("The contact is marked entered in error; it stays in the log."))
-    return redirect("contacts:case-log", case_id=contact.case_id)
+    return submit(
+        request,
+        MarkEnteredInErrorForm(request.POST),
+        lambda data: services.mark_entered_in_error(
+            actor=request.user, contact=contact, reason=data["reason"]
+        ),
+        done=_("The contact is marked entered in error; it stays in the log."),
+        back=redirect("contacts:case-log", case_id=contact.case_id),
+    )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from oneroof.cases.queries import get_case_for
-from oneroof.core.pages import show_errors, show_form_errors
+from oneroof.core.pages import show_errors, submit
 from oneroof.core.types import AuthenticatedRequest
 from oneroof.organisation.permissions import require_role
 
@@ -92,24 +92,20 @@ def task_add(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     if not permissions.can_work_on_tasks(request.user, case):
         raise PermissionDenied
-    form = TaskForm(request.POST, owners=eligible_owners(case))
-    if not form.is_valid():
-        show_form_errors(request, form)
-        return redirect(_to_case(case.pk))
-    try:
-        services.add_task(
+    return submit(
+        request,
+        TaskForm(request.POST, owners=eligible_owners(case)),
+        lambda data: services.add_task(
             actor=request.user,
             case=case,
-            title=form.cleaned_data["title"],
-            due_on=form.cleaned_data["due_on"],
-            owner=form.cleaned_data["owner"],
-            description=form.cleaned_data["description"],
-        )
-    except ValidationError as error:
-        show_errors(request, error)
-    else:
-        messages.success(request, _("The task is added."))
-    return redirect(_to_case(case.pk))
+            title=data["title"],
+            due_on=data["due_on"],
+            owner=data["owner"],
+            description=data["description"],
+        ),
+        done=_("The task is added."),
+        back=redirect(_to_case(case.pk)),
+    )
 
 
 @require_POST

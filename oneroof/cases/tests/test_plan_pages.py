@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -103,7 +104,7 @@ def test_stale_stage_edit_is_refused_with_a_polish_message_and_a_diff(
 
 def test_a_stage_with_goals_is_not_removed(case: Case, manager: User) -> None:
     _plan, goal = _plan_with_goal(case, manager)
-    with translation.override("pl"), pytest.raises(plans.ValidationError) as refused:
+    with translation.override("pl"), pytest.raises(ValidationError) as refused:
         plans.remove_stage(actor=manager, stage=goal.stage, expected_version=1)
     assert refused.value.messages == ["Najpierw usuń cele i formy pomocy tego etapu."]
     assert PlanStage.objects.filter(pk=goal.stage_id).exists()
